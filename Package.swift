@@ -1,0 +1,90 @@
+// swift-tools-version:6.1
+// TokenLens: a local-first AI cost intelligence proxy and gateway.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tokenlens",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tokenlens", targets: ["CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System libraries reached through small shims.
+        .systemLibrary(
+            name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Server → CLI.
+        .target(name: "TOML", swiftSettings: strict),
+        .target(name: "Providers", swiftSettings: strict),
+        .target(name: "Policy",
+                dependencies: [
+                    "TOML", "Providers", "CPCRE2",
+                    .product(name: "Atomics", package: "swift-atomics"),
+                    .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "Recorder",
+                dependencies: [
+                    "Providers",
+                    .product(name: "GRDB", package: "GRDB.swift"),
+                    .product(name: "DequeModule", package: "swift-collections"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "Insights", dependencies: ["Providers"], swiftSettings: strict),
+        .target(name: "Gateway",
+                dependencies: [
+                    "Policy", "Providers", "CZlib",
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "HTTPTypes", package: "swift-http-types"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "Server",
+                dependencies: [
+                    "Gateway", "Recorder", "Insights", "Policy", "Providers",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ],
+                swiftSettings: strict),
+        .executableTarget(name: "CLI",
+                dependencies: [
+                    "Server", "Policy", "Recorder", "Providers",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                ],
+                swiftSettings: strict),
+
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
+    ]
+)

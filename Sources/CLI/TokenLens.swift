@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct TokenLens: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenlens",
+        abstract: "Local-first AI cost intelligence and gateway for OpenAI, Anthropic and Gemini.",
+        version: "0.1.0",
+        subcommands: [DaemonCommand.self, PricingCommand.self])
+}

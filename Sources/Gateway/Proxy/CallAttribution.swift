@@ -1,0 +1,73 @@
+import HTTPTypes
+
+/// Who is calling and how to tag the call, per the contract: the `X-TokenLens-Source`
+/// header, else a source in the URL, else a recognised User-Agent, else `unknown`; tags from
+/// `X-TokenLens-Tags: key=value,key2=value2`.
+public struct CallAttribution: Sendable, Equatable {
+    public var source: String
+    public var tags: [String: String]
+
+    public static let sourceHeader = HTTPField.Name("X-TokenLens-Source")!
+    public static let tagsHeader = HTTPField.Name("X-TokenLens-Tags")!
+    static let maxLength = 128
+
+    public init(headers: HTTPFields, urlSource: String?) {
+        if let header = headers[Self.sourceHeader].flatMap(Self.clean), !header.isEmpty {
+            source = header
+        } else if let fromURL = urlSource.flatMap(Self.clean), !fromURL.isEmpty {
+            source = fromURL
+        } else {
+            source = Self.recognise(userAgent: headers[.userAgent] ?? "",
+                                    googleClient: headers[HTTPField.Name("x-goog-api-client")!] ?? "")
+        }
+        tags = headers[Self.tagsHeader].map(Self.parseTags) ?? [:]
+    }
+
+    /// User-Agent fragments of the tools and SDKs people point at TokenLens, most specific first.
+    static let knownAgents: [(fragment: String, source: String)] = [
+        ("claude-cli", "claude-code"), ("claude-code", "claude-code"),
+        ("codex_cli_rs", "codex"), ("codex", "codex"),
+        ("aider", "aider"), ("cursor", "cursor"), ("cline", "cline"), ("continue", "continue"),
+        ("litellm", "litellm"), ("langchain", "langchain"), ("llamaindex", "llamaindex"),
+        ("asyncopenai/python", "openai-python"), ("openai/python", "openai-python"), ("openai/js", "openai-node"),
+        ("asyncanthropic/python", "anthropic-python"), ("anthropic/python", "anthropic-python"),
+        ("anthropic/js", "anthropic-node"), ("google-genai-sdk", "google-genai"),
+        ("genai-js", "google-genai-js"), ("curl/", "curl"),
+    ]
+
+    static func recognise(userAgent: String, googleClient: String) -> String {
+        let agent = (userAgent + " " + googleClient).lowercased()
+        for known in knownAgents where agent.contains(known.fragment) {
+            return known.source
+        }
+        return "unknown"
+    }
+
+    /// Trims and bounds a caller-supplied name; control characters are dropped.
+    static func clean(_ raw: String) -> String? {
+        let trimmed = raw.trimmed()
+        let kept = trimmed.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }
+        let result = String(String.UnicodeScalarView(kept.prefix(maxLength)))
+        return result.isEmpty ? nil : result
+    }
+
+    static func parseTags(_ header: String) -> [String: String] {
+        var tags: [String: String] = [:]
+        for pair in header.split(separator: ",") {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            guard let key = clean(String(pair[..<equals])), let value = clean(String(pair[pair.index(after: equals)...])) else { continue }
+            if tags.count < 32 { tags[key] = value }
+        }
+        return tags
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    func trimmed() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

@@ -1,0 +1,31 @@
+import HTTPTypes
+
+/// The head of a request that arrived under `/proxy/`, as the server received it.
+public struct ProxyRequestHead: Sendable {
+    public var method: String
+    /// The raw path, including `/proxy/{provider}`, without the query.
+    public var path: String
+    /// The raw query string without `?`, or nil.
+    public var query: String?
+    public var headers: HTTPFields
+
+    public init(method: String, path: String, query: String?, headers: HTTPFields) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+    }
+}
+
+/// What the server sends back: a complete body (errors and blocks), or a relay that streams
+/// the upstream body as it arrives.
+public struct ProxyResponse: Sendable {
+    public enum Body: Sendable {
+        case complete(String)
+        case relay(ResponseRelay)
+    }
+
+    public var status: Int
+    public var headers: HTTPFields
+    public var body: Body
+}

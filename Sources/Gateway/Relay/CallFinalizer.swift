@@ -1,0 +1,84 @@
+import Foundation
+import Policy
+import Providers
+import Synchronization
+
+/// Turns what is known about a call into its `CallRecord` and hands it to the recorder exactly
+/// once. If nothing finishes the call explicitly (the client vanished before the response head
+/// could be written, so the body was never relayed), the record is written when the finalizer
+/// is released, as `client_cancelled`: no call goes unrecorded.
+final class CallFinalizer: Sendable {
+    struct Outcome: Sendable {
+        var statusCode: Int
+        var outcome: Providers.Outcome
+        var usage: Usage?
+        var blockedBy: String?
+        var errorMessage: String?
+        var ttftMs: Double?
+        /// Time spent in TokenLens after the upstream body ended (or failed).
+        var postProcessingMs: Double = 0
+    }
+
+    private let draft: CallRecord
+    private let facts: RequestFacts?
+    private let snapshot: PolicySnapshot
+    private let stopwatch: Stopwatch
+    private let preUpstreamMs: Double
+    private let sink: @Sendable (CallRecord) -> Void
+    private let done = Atomic<Bool>(false)
+    private let pendingStatus: Int
+
+    init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
+         preUpstreamMs: Double, pendingStatus: Int, sink: @escaping @Sendable (CallRecord) -> Void) {
+        self.draft = draft
+        self.facts = facts
+        self.snapshot = snapshot
+        self.stopwatch = stopwatch
+        self.preUpstreamMs = preUpstreamMs
+        self.pendingStatus = pendingStatus
+        self.sink = sink
+    }
+
+    deinit {
+        if !done.load(ordering: .acquiring) {
+            emit(Outcome(statusCode: pendingStatus, outcome: .clientCancelled, usage: nil,
+                         errorMessage: "the client disconnected before the response was sent"))
+        }
+    }
+
+    var elapsedMs: Double { stopwatch.elapsedMs }
+
+    /// Records the call; later calls do nothing.
+    func finish(_ outcome: Outcome) {
+        guard done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        emit(outcome)
+    }
+
+    private func emit(_ outcome: Outcome) {
+        var record = draft
+        record.statusCode = outcome.statusCode
+        record.outcome = outcome.outcome
+        record.blockedBy = outcome.blockedBy
+        record.errorMessage = outcome.errorMessage
+        record.ttftMs = outcome.ttftMs
+        record.latencyMs = stopwatch.elapsedMs
+        if let usage = outcome.usage {
+            record.usage = usage
+            if let reported = usage.responseModel, !reported.isEmpty { record.model = reported }
+        }
+        record.cost = Self.price(record: record, prices: snapshot.prices)
+        record.overheadMs = preUpstreamMs + outcome.postProcessingMs
+        sink(record)
+    }
+
+    /// Prices by the model the provider reported (often a dated id), falling back to the
+    /// model that was requested; unpriced when neither is in the table.
+    static func price(record: CallRecord, prices: PriceTable) -> CostBreakdown? {
+        for candidate in [record.model, record.requestedModel].compactMap({ $0 }) {
+            if let price = prices.price(for: candidate), price.isPriced {
+                return CostCalculator.breakdown(of: record.usage, at: price)
+            }
+        }
+        return nil
+    }
+}

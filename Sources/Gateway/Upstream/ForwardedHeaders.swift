@@ -1,0 +1,59 @@
+import HTTPTypes
+import NIOHTTP1
+
+/// Which headers cross the proxy. Credentials (`Authorization`, `x-api-key`,
+/// `x-goog-api-key`) are forwarded untouched and never stored; hop-by-hop headers and
+/// TokenLens's own `X-TokenLens-*` headers stop here.
+enum ForwardedHeaders {
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "transfer-encoding", "upgrade",
+    ]
+
+    /// Request headers for the upstream call.
+    /// - Parameter identityOnly: ask for an uncompressed body (when TokenLens must rewrite it).
+    static func upstreamRequest(_ fields: HTTPFields, identityOnly: Bool) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count)
+        var sawAcceptEncoding = false
+        for field in fields {
+            let name = field.name.canonicalName
+            if hopByHop.contains(name) || name == "host" || name == "content-length" || name.hasPrefix("x-tokenlens-") {
+                continue
+            }
+            if name == "accept-encoding" {
+                sawAcceptEncoding = true
+                headers.add(name: field.name.rawName, value: identityOnly ? "identity" : supportedEncodings(field.value))
+                continue
+            }
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        if identityOnly && !sawAcceptEncoding { headers.add(name: "accept-encoding", value: "identity") }
+        return headers
+    }
+
+    /// Keeps only the encodings TokenLens can read for usage (gzip, deflate); a client asking for
+    /// brotli or zstd still gets a valid, compressed answer it accepts.
+    static func supportedEncodings(_ value: String) -> String {
+        let kept = value.split(separator: ",").filter { part in
+            let coding = part.split(separator: ";").first.map { $0.trimmed().lowercased() } ?? ""
+            return coding == "gzip" || coding == "deflate" || coding == "identity" || coding == "x-gzip"
+        }
+        return kept.isEmpty ? "identity" : kept.map { $0.trimmed() }.joined(separator: ", ")
+    }
+
+    /// Response headers for the client.
+    /// - Parameter keepLength: false when TokenLens changes the body (the length would be wrong).
+    static func clientResponse(_ headers: HTTPHeaders, keepLength: Bool) -> HTTPFields {
+        var fields = HTTPFields()
+        fields.reserveCapacity(headers.count + 2)
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if hopByHop.contains(lower) { continue }
+            if lower == "content-length" && !keepLength { continue }
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        return fields
+    }
+}

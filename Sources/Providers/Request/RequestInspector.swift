@@ -1,0 +1,119 @@
+/// Reads `RequestFacts` from a request without decoding its whole body.
+public enum RequestInspector {
+    /// - Parameters:
+    ///   - path: the path after `/proxy/{provider}`, without the query (e.g. `/v1/chat/completions`).
+    ///   - query: the raw query string, without `?`.
+    ///   - body: the request body; an empty body is fine for GET-style calls.
+    /// - Throws: `JSONSyntaxError` when a metered endpoint receives a body that is not a JSON object.
+    public static func inspect(provider: Provider, method: String, path: String, query: String?,
+                               body: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> RequestFacts {
+        let endpoint = endpoint(provider: provider, method: method, path: path)
+        var facts = RequestFacts(provider: provider, endpoint: endpoint)
+        if provider == .google {
+            facts.model = geminiModel(fromPath: path)
+            if endpoint == .streamGenerateContent {
+                facts.stream = true
+                facts.streamFormat = queryHasAltSSE(query) ? .sse : .jsonArray
+            }
+        }
+        guard endpoint != .other || !body.isEmpty else { return facts }
+        if body.isEmpty {
+            guard endpoint.isMetered else { return facts }
+            throw JSONSyntaxError(offset: 0, message: "empty body; this endpoint expects a JSON object")
+        }
+        let members: [JSONMemberSpan]
+        do {
+            members = try JSONReader.topLevelMembers(body)
+        } catch {
+            // Bodies of endpoints TokenLens does not meter (uploads, form posts) are passed through.
+            if endpoint == .other || endpoint == .countTokens { return facts }
+            throw error
+        }
+        for member in members {
+            let value = UnsafeRawBufferPointer(rebasing: body[member.valueRange])
+            switch member.key {
+            case "model" where provider != .google:
+                if case .string(let model)? = try? JSONReader.parse(value) {
+                    facts.model = model
+                    facts.modelValueRange = member.valueRange
+                }
+            case "stream" where provider != .google:
+                facts.stream = (try? JSONReader.parse(value))?.boolValue ?? false
+            case "stream_options":
+                facts.clientRequestedStreamUsage = (try? JSONReader.parse(value))?["include_usage"]?.boolValue ?? false
+            case "max_tokens", "max_completion_tokens", "max_output_tokens":
+                if let cap = (try? JSONReader.parse(value))?.intValue { facts.maxOutputTokens = cap }
+            case "generationConfig", "generation_config":
+                if let cap = (try? JSONReader.parse(value))?["maxOutputTokens"]?.intValue { facts.maxOutputTokens = cap }
+            default:
+                continue
+            }
+        }
+        if facts.stream && facts.streamFormat == .none { facts.streamFormat = .sse }
+        return facts
+    }
+
+    public static func inspect(provider: Provider, method: String, path: String, query: String?,
+                               body: [UInt8]) throws(JSONSyntaxError) -> RequestFacts {
+        let result: Result<RequestFacts, JSONSyntaxError> = body.withUnsafeBytes { buffer in
+            Result { () throws(JSONSyntaxError) -> RequestFacts in
+                try inspect(provider: provider, method: method, path: path, query: query, body: buffer)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Classifies a path by its suffix, so base URLs with or without a version prefix both work.
+    public static func endpoint(provider: Provider, method: String, path: String) -> Endpoint {
+        let path = path.hasSuffix("/") ? String(path.dropLast()) : path
+        switch provider {
+        case .openai:
+            guard method == "POST" else { return .other }
+            if path.hasSuffix("/chat/completions") { return .chatCompletions }
+            if path.hasSuffix("/responses") { return .responses }
+            if path.hasSuffix("/embeddings") { return .embeddings }
+            return .other
+        case .anthropic:
+            guard method == "POST" else { return .other }
+            if path.hasSuffix("/messages/count_tokens") { return .countTokens }
+            if path.hasSuffix("/messages") { return .messages }
+            return .other
+        case .google:
+            guard method == "POST" else { return .other }
+            if path.hasSuffix(":streamGenerateContent") { return .streamGenerateContent }
+            if path.hasSuffix(":generateContent") { return .generateContent }
+            if path.hasSuffix(":countTokens") { return .countTokens }
+            return .other
+        }
+    }
+
+    /// `/v1beta/models/gemini-2.5-pro:generateContent` → `gemini-2.5-pro`.
+    static func geminiModel(fromPath path: String) -> String? {
+        guard let range = path.range(of: "/models/") ?? path.range(of: "/tunedModels/") else { return nil }
+        let rest = path[range.upperBound...]
+        let model = rest.split(separator: ":", maxSplits: 1).first.map(String.init) ?? String(rest)
+        return model.isEmpty ? nil : model.removingPercentEncodingIfNeeded
+    }
+
+    static func queryHasAltSSE(_ query: String?) -> Bool {
+        guard let query else { return false }
+        return query.split(separator: "&").contains { $0 == "alt=sse" }
+    }
+}
+
+extension String {
+    var removingPercentEncodingIfNeeded: String {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

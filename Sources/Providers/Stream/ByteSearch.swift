@@ -1,0 +1,42 @@
+/// Byte-level checks that let the stream trackers skip JSON parsing for events that cannot
+/// carry usage.
+enum ByteSearch {
+    /// Whether `haystack` contains `needle`.
+    static func contains(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
+        firstIndex(of: needle, in: haystack) != nil
+    }
+
+    static func firstIndex(of needle: StaticString, in haystack: [UInt8], from: Int = 0) -> Int? {
+        needle.withUTF8Buffer { pattern -> Int? in
+            guard let first = pattern.first, pattern.count <= haystack.count else { return nil }
+            var index = from
+            let last = haystack.count - pattern.count
+            while index <= last {
+                if haystack[index] == first {
+                    var matched = true
+                    for offset in 1..<pattern.count where haystack[index + offset] != pattern[offset] {
+                        matched = false
+                        break
+                    }
+                    if matched { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// Whether `json` has a member `"name"` whose value is an object (not `null`), anywhere.
+    static func hasObjectMember(_ name: StaticString, in json: [UInt8]) -> Bool {
+        var from = 0
+        while let found = firstIndex(of: name, in: json, from: from) {
+            var index = found + name.utf8CodeUnitCount
+            while index < json.count, json[index] == 0x20 || json[index] == 0x09 || json[index] == 0x0A || json[index] == 0x0D || json[index] == UInt8(ascii: ":") {
+                index += 1
+            }
+            if index < json.count, json[index] == UInt8(ascii: "{") { return true }
+            from = found + 1
+        }
+        return false
+    }
+}

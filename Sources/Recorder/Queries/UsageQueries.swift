@@ -1,0 +1,137 @@
+import GRDB
+import Providers
+
+/// The aggregate queries behind `/api/usage/*` and exports.
+extension CallStore {
+    static let totalsSelect = """
+        COUNT(*) AS calls,
+        COUNT(cost_pico) AS priced_calls,
+        SUM(outcome = 'upstream_error') AS errors,
+        SUM(outcome = 'blocked') AS blocked,
+        SUM(outcome = 'client_cancelled') AS cancelled,
+        TOTAL(input_tokens) AS input_tokens,
+        TOTAL(output_tokens) AS output_tokens,
+        TOTAL(cache_read_tokens) AS cache_read_tokens,
+        TOTAL(cache_write_tokens) AS cache_write_tokens,
+        TOTAL(reasoning_tokens) AS reasoning_tokens,
+        SUM(cost_pico) AS cost_pico,
+        SUM(cost_input_pico) AS cost_input_pico,
+        SUM(cost_output_pico) AS cost_output_pico,
+        SUM(cost_reasoning_pico) AS cost_reasoning_pico,
+        SUM(cost_cache_read_pico) AS cost_cache_read_pico,
+        SUM(cost_cache_write_pico) AS cost_cache_write_pico,
+        SUM(cache_savings_pico) AS cache_savings_pico,
+        TOTAL(latency_ms) AS latency_ms
+        """
+
+    static func totals(from row: Row) -> UsageTotals {
+        var totals = UsageTotals()
+        totals.calls = row["calls"] ?? 0
+        totals.pricedCalls = row["priced_calls"] ?? 0
+        totals.errors = row["errors"] ?? 0
+        totals.blocked = row["blocked"] ?? 0
+        totals.cancelled = row["cancelled"] ?? 0
+        totals.inputTokens = Int64((row["input_tokens"] as Double?) ?? 0)
+        totals.outputTokens = Int64((row["output_tokens"] as Double?) ?? 0)
+        totals.cacheReadTokens = Int64((row["cache_read_tokens"] as Double?) ?? 0)
+        totals.cacheWriteTokens = Int64((row["cache_write_tokens"] as Double?) ?? 0)
+        totals.reasoningTokens = Int64((row["reasoning_tokens"] as Double?) ?? 0)
+        totals.costPico = row["cost_pico"] ?? 0
+        totals.costInputPico = row["cost_input_pico"] ?? 0
+        totals.costOutputPico = row["cost_output_pico"] ?? 0
+        totals.costReasoningPico = row["cost_reasoning_pico"] ?? 0
+        totals.costCacheReadPico = row["cost_cache_read_pico"] ?? 0
+        totals.costCacheWritePico = row["cost_cache_write_pico"] ?? 0
+        totals.cacheSavingsPico = row["cache_savings_pico"] ?? 0
+        totals.latencyMsSum = row["latency_ms"] ?? 0
+        return totals
+    }
+
+    public func recent(_ filter: RecentFilter) async throws -> [CallRecord] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let source = filter.source { conditions.append("source = ?"); arguments.append(source) }
+        if let provider = filter.provider { conditions.append("provider = ?"); arguments.append(provider) }
+        if let model = filter.model { conditions.append("(model = ? OR requested_model = ?)"); arguments += [model, model] }
+        if let outcome = filter.outcome { conditions.append("outcome = ?"); arguments.append(outcome) }
+        if let before = filter.beforeId { conditions.append("id < ?"); arguments.append(before) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let limit = min(max(filter.limit, 1), 10_000)
+        let sql = "SELECT * FROM calls \(whereClause) ORDER BY id DESC LIMIT \(limit)"
+        let statementArguments = StatementArguments(arguments)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(CallRow.record(from:))
+        }
+    }
+
+    public func totals(in window: TimeWindow) async throws -> UsageTotals {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT \(CallStore.totalsSelect) FROM calls WHERE ts >= ? AND ts < ?",
+                                       arguments: [window.startMicros, window.endMicros])
+            return row.map(CallStore.totals(from:)) ?? UsageTotals()
+        }
+    }
+
+    /// Models seen in the window that the price table could not price.
+    public func unpricedModels(in window: TimeWindow) async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT COALESCE(model, requested_model) FROM calls
+                WHERE ts >= ? AND ts < ? AND cost_pico IS NULL AND outcome IN ('ok', 'client_cancelled', 'guardrail_warned')
+                  AND COALESCE(model, requested_model) IS NOT NULL
+                ORDER BY 1
+                """, arguments: [window.startMicros, window.endMicros])
+        }
+    }
+
+    /// One entry per calendar day of the window (days without calls included, at zero).
+    public func daily(in window: TimeWindow) async throws -> [DailyUsage] {
+        let rows = try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT ts / 86400000000 AS day, \(CallStore.totalsSelect)
+                FROM calls WHERE ts >= ? AND ts < ? GROUP BY day ORDER BY day
+                """, arguments: [window.startMicros, window.endMicros])
+                .map { (day: $0["day"] as Int64, totals: CallStore.totals(from: $0)) }
+        }
+        var byDay: [Int64: UsageTotals] = [:]
+        for row in rows { byDay[row.day] = row.totals }
+        let firstDay = window.startMicros / 86_400_000_000
+        return window.dayLabels.enumerated().map { index, label in
+            DailyUsage(date: label, totals: byDay[firstDay + Int64(index)] ?? UsageTotals())
+        }
+    }
+
+    public func sources(in window: TimeWindow) async throws -> [SourceUsage] {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT source, MAX(ts) AS last_seen, GROUP_CONCAT(DISTINCT COALESCE(model, requested_model)) AS models,
+                       \(CallStore.totalsSelect)
+                FROM calls WHERE ts >= ? AND ts < ? GROUP BY source ORDER BY SUM(cost_pico) DESC, calls DESC
+                """, arguments: [window.startMicros, window.endMicros])
+            return rows.map { row in
+                let models = (row["models"] as String?)?.split(separator: ",").map(String.init).sorted() ?? []
+                return SourceUsage(source: row["source"], totals: CallStore.totals(from: row),
+                                   lastSeenMicros: row["last_seen"], models: models)
+            }
+        }
+    }
+
+    /// Every call in the window, oldest first, streamed to `body` in pages so an export of a
+    /// large history does not hold it all in memory.
+    public func forEachCall(in window: TimeWindow, pageSize: Int = 5_000,
+                            _ body: ([CallRecord]) async throws -> Void) async throws {
+        var after = ""
+        while true {
+            let cursor = after
+            let page = try await read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM calls WHERE ts >= ? AND ts < ? AND id > ? ORDER BY id LIMIT \(pageSize)
+                    """, arguments: [window.startMicros, window.endMicros, cursor]).map(CallRow.record(from:))
+            }
+            if page.isEmpty { return }
+            try await body(page)
+            guard let last = page.last, page.count == pageSize else { return }
+            after = last.id
+        }
+    }
+}

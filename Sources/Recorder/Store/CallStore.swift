@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import Providers
+
+/// The SQLite database of recorded calls (system libsqlite3, WAL mode). Writes come only from
+/// the `Recorder`'s writer; reads (API queries) run concurrently on the pool's readers.
+public final class CallStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    public enum OpenError: Error, CustomStringConvertible {
+        case cannotCreateDirectory(String, String)
+        case cannotOpen(String, String)
+
+        public var description: String {
+            switch self {
+            case .cannotCreateDirectory(let path, let reason): "cannot create the data folder \(path): \(reason)"
+            case .cannotOpen(let path, let reason): "cannot open the database \(path): \(reason)"
+            }
+        }
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws(OpenError) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotCreateDirectory(folder, error.localizedDescription)
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync: a crash can lose the last transactions but never corrupts.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path, "\(error)")
+        }
+    }
+
+    /// Inserts records in one transaction.
+    public func insert(_ records: [CallRecord]) throws {
+        guard !records.isEmpty else { return }
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: CallRow.insertSQL)
+            for record in records {
+                try statement.execute(arguments: CallRow.arguments(record))
+            }
+        }
+    }
+
+    public func insert(_ records: [CallRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: CallRow.insertSQL)
+            for record in records {
+                try statement.execute(arguments: CallRow.arguments(record))
+            }
+        }
+    }
+
+    public func callCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls") ?? 0 }
+    }
+
+    /// Size of the database and its WAL on disk.
+    public func sizeOnDisk() -> Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0
+            return total + size
+        }
+    }
+
+    /// Runs a read-only query on a reader connection.
+    public func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    public func record(id: String) async throws -> CallRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM calls WHERE id = ?", arguments: [id]).map(CallRow.record(from:))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import GRDB
+
+/// The database schema, as an ordered list of migrations. Each one runs once per database and
+/// is never edited after it ships: later changes are new migrations.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: calls") { db in
+            try db.execute(sql: """
+                CREATE TABLE calls (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    ts INTEGER NOT NULL,
+                    provider TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    requested_model TEXT,
+                    model TEXT,
+                    source TEXT NOT NULL,
+                    tags TEXT,
+                    stream INTEGER NOT NULL,
+                    status_code INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    blocked_by TEXT,
+                    input_tokens INTEGER NOT NULL,
+                    output_tokens INTEGER NOT NULL,
+                    cache_read_tokens INTEGER NOT NULL,
+                    cache_write_tokens INTEGER NOT NULL,
+                    cache_write_1h_tokens INTEGER NOT NULL,
+                    reasoning_tokens INTEGER NOT NULL,
+                    service_tier TEXT,
+                    cost_pico INTEGER,
+                    cost_input_pico INTEGER,
+                    cost_output_pico INTEGER,
+                    cost_reasoning_pico INTEGER,
+                    cost_cache_read_pico INTEGER,
+                    cost_cache_write_pico INTEGER,
+                    cache_savings_pico INTEGER,
+                    latency_ms REAL NOT NULL,
+                    ttft_ms REAL,
+                    overhead_ms REAL NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    policy_version TEXT NOT NULL,
+                    error_message TEXT
+                );
+                CREATE INDEX calls_ts ON calls(ts);
+                CREATE INDEX calls_source_ts ON calls(source, ts);
+                CREATE INDEX calls_model_ts ON calls(model, ts);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,87 @@
+import Logging
+import Providers
+import Synchronization
+
+/// Records calls without ever making a response wait: `record` queues, and one writer task
+/// drains the queue in batched transactions. After each commit the batch is handed to
+/// `onCommit` (live feed, metrics), so subscribers see exactly what was stored.
+public final class Recorder: Sendable {
+    public struct Statistics: Sendable, Equatable {
+        public var accepted: Int64
+        public var dropped: Int64
+        public var pending: Int
+        public var written: Int64
+        public var writeErrors: Int64
+    }
+
+    public let store: CallStore
+    private let queue: RecordQueue
+    private let batchLimit: Int
+    private let logger: Logger
+    private let onCommit: @Sendable ([CallRecord]) -> Void
+    private let progress = Mutex((written: Int64(0), errors: Int64(0)))
+
+    /// - Parameters:
+    ///   - queueCapacity: records held in memory before new ones are dropped (and counted).
+    ///   - batchLimit: most records written per transaction.
+    public init(store: CallStore, queueCapacity: Int = 65_536, batchLimit: Int = 4_096,
+                logger: Logger = Logger(label: "tokenlens.recorder"),
+                onCommit: @escaping @Sendable ([CallRecord]) -> Void = { _ in }) {
+        self.store = store
+        self.queue = RecordQueue(capacity: queueCapacity)
+        self.batchLimit = batchLimit
+        self.logger = logger
+        self.onCommit = onCommit
+    }
+
+    /// Queues a call for writing; never blocks. Returns false if the queue was full.
+    @discardableResult
+    public func record(_ record: CallRecord) -> Bool {
+        let accepted = queue.offer(record)
+        if !accepted {
+            logger.warning("recorder queue full; call dropped", metadata: ["id": "\(record.id)"])
+        }
+        return accepted
+    }
+
+    /// The writer loop. Returns once `close()` was called and every queued record is written.
+    public func run() async {
+        while true {
+            let batch = await queue.take(limit: batchLimit)
+            if batch.isEmpty { return }
+            await write(batch)
+        }
+    }
+
+    private func write(_ batch: [CallRecord]) async {
+        var attempt = 0
+        while true {
+            do {
+                try await store.insert(batch)
+                progress.withLock { $0.written += Int64(batch.count) }
+                onCommit(batch)
+                return
+            } catch {
+                attempt += 1
+                progress.withLock { $0.errors += 1 }
+                logger.error("writing \(batch.count) calls failed (attempt \(attempt)): \(error)")
+                // A locked or full disk may recover; keep the batch rather than lose it, but give up
+                // after a minute so shutdown cannot hang forever.
+                if attempt >= 60 { return }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Stops accepting new records; `run()` returns after writing what is queued.
+    public func close() {
+        queue.close()
+    }
+
+    public var statistics: Statistics {
+        let counters = queue.counters
+        let progress = progress.withLock { $0 }
+        return Statistics(accepted: counters.accepted, dropped: counters.dropped, pending: counters.pending,
+                          written: progress.written, writeErrors: progress.errors)
+    }
+}

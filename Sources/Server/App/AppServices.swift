@@ -1,0 +1,28 @@
+import Foundation
+import Gateway
+import Policy
+import Recorder
+
+/// The long-lived parts the routes read: built once by the daemon and passed in, never global.
+public struct AppServices: Sendable {
+    public var snapshots: SnapshotStore
+    public var recorder: Recorder
+    public var engine: ProxyEngine
+    public var liveBus: LiveBus
+    public var metrics: ProxyMetrics
+    public var startedAt: Date
+    public var version: String
+
+    public init(snapshots: SnapshotStore, recorder: Recorder, engine: ProxyEngine, liveBus: LiveBus,
+                metrics: ProxyMetrics, startedAt: Date = Date(), version: String) {
+        self.snapshots = snapshots
+        self.recorder = recorder
+        self.engine = engine
+        self.liveBus = liveBus
+        self.metrics = metrics
+        self.startedAt = startedAt
+        self.version = version
+    }
+
+    public var store: CallStore { recorder.store }
+}

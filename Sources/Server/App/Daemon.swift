@@ -1,0 +1,99 @@
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import Policy
+import Providers
+import Recorder
+import ServiceLifecycle
+
+/// Starts and stops everything `tokenlens daemon` runs: compile the policy, open the store,
+/// start the recorder, the upstream client and the server, and on SIGINT/SIGTERM stop
+/// accepting, finish the calls in flight, and write every queued record before exiting.
+public struct Daemon {
+    public enum StartError: Error, CustomStringConvertible {
+        case unreadable(PolicyReadError)
+        case invalidPolicy([Diagnostic])
+        case storage(String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let error): "\(error)"
+            case .invalidPolicy(let diagnostics):
+                diagnostics.map(\.formatted).joined(separator: "\n")
+                    + "\nthe daemon did not start: fix the errors above (run `tokenlens check` to see them again)"
+            case .storage(let message): message
+            }
+        }
+    }
+
+    public static let version = "0.1.0"
+
+    public var configPath: String
+    public var portOverride: Int?
+    public var hostOverride: String?
+    public var environment: [String: String]
+    public var logger: Logger
+
+    public init(configPath: String, portOverride: Int? = nil, hostOverride: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger) {
+        self.configPath = configPath
+        self.portOverride = portOverride
+        self.hostOverride = hostOverride
+        self.environment = environment
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let sources: PolicySources
+        do {
+            sources = try PolicySources.load(configPath: configPath, environment: environment)
+        } catch {
+            throw StartError.unreadable(error)
+        }
+        let compiled = PolicyCompiler.compile(sources, environment: environment)
+        guard let snapshot = compiled.snapshot else { throw StartError.invalidPolicy(compiled.diagnostics) }
+        for warning in compiled.warnings { logger.warning("\(warning.formatted)") }
+
+        let home = snapshot.storage.path ?? DataHome.resolve(storagePath: nil, configDirectory: "", environment: environment)
+        let store: CallStore
+        do {
+            store = try CallStore(path: (home as NSString).appendingPathComponent(DataHome.databaseFile))
+        } catch {
+            throw StartError.storage("\(error)")
+        }
+        let snapshots = SnapshotStore(snapshot)
+        let liveBus = LiveBus()
+        let metrics = ProxyMetrics()
+        let recorder = Recorder(store: store, queueCapacity: snapshot.storage.queueCapacity, logger: logger) { batch in
+            metrics.observe(batch)
+            liveBus.publish(batch.map(CallRecordJSON.liveEvent))
+        }
+        let upstream = UpstreamClient()
+        let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, logger: logger) { record in
+            recorder.record(record)
+        }
+        let services = AppServices(snapshots: snapshots, recorder: recorder, engine: engine, liveBus: liveBus,
+                                   metrics: metrics, version: Self.version)
+        let server = TokenLensServer(services: services, logger: logger)
+        let host = hostOverride ?? snapshot.server.host
+        let port = portOverride ?? snapshot.server.port
+        let logger = self.logger
+        let app = server.makeApplication(host: host, port: port, extraServices: [RecorderService(recorder: recorder)]) { bound in
+            logger.notice("TokenLens \(Self.version) listening on http://\(host):\(bound) (policy \(snapshot.version), data \(home))")
+            // A machine-readable line for scripts and tests that start the daemon on port 0.
+            FileHandle.standardOutput.write(Data("TOKENLENS_READY http://\(host):\(bound)\n".utf8))
+        }
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            liveBus.finishAll()
+            try? await upstream.shutdown()
+            throw error
+        }
+        liveBus.finishAll()
+        try? await upstream.shutdown()
+        let statistics = recorder.statistics
+        logger.notice("TokenLens stopped: \(statistics.written) calls written, \(statistics.dropped) dropped, \(statistics.pending) pending")
+    }
+}

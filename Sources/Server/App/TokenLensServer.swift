@@ -1,0 +1,67 @@
+import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Policy
+import Recorder
+import ServiceLifecycle
+
+/// The HTTP server: proxy, API, live feed and metrics on one port. It owns no business logic;
+/// it maps HTTP onto the engine, the store and the bus.
+public struct TokenLensServer: Sendable {
+    public let services: AppServices
+    public let logger: Logger
+
+    public init(services: AppServices, logger: Logger) {
+        self.services = services
+        self.logger = logger
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(ProxyMiddleware(engine: services.engine))
+        APIRoutes(services: services).register(on: router)
+        return router
+    }
+
+    /// Builds the Hummingbird application. `onRunning` receives the bound port (useful with port 0).
+    public func makeApplication(host: String, port: Int, extraServices: [any Service],
+                                onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let bus = services.liveBus
+        return Application(
+            router: makeRouter(),
+            server: .http1WebSocketUpgrade { request, _, _ in
+                let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
+                guard path == LiveSocket.path else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in
+                    await LiveSocket.serve(bus: bus, inbound: inbound, outbound: outbound)
+                }
+            },
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            services: extraServices,
+            onServerRunning: { channel in
+                await onRunning(channel.localAddress?.port ?? port)
+            },
+            logger: logger)
+    }
+}
+
+/// Runs the recorder's writer for the life of the daemon; on shutdown it stops taking new
+/// calls and returns once every queued call is in the database.
+public struct RecorderService: Service {
+    let recorder: Recorder
+
+    public init(recorder: Recorder) {
+        self.recorder = recorder
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await recorder.run()
+        } onGracefulShutdown: {
+            recorder.close()
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A parsed TOML file that keeps its exact text. `text` reproduces the input byte for byte;
+/// `statements` describe its layout (headers, key/values, comments, blank lines) and `root`
+/// is the resolved value tree with source positions. Edits (see DocumentEditor.swift) splice
+/// the text and re-parse, so the three views always agree.
+public struct TOMLDocument: Sendable, Equatable, CustomStringConvertible {
+    /// The table a run of statements belongs to: the root before the first header, then
+    /// one block per `[header]` / `[[header]]`.
+    struct Block: Sendable, Hashable {
+        /// Index in `statements` of the header, nil for the root block.
+        var headerStatement: Int?
+        /// Resolved path of the block's table, with element indices for arrays of tables.
+        var path: TOMLPath
+    }
+
+    public private(set) var bytes: [UInt8]
+    public private(set) var statements: [TOMLStatement]
+    public private(set) var root: TOMLTable
+    private(set) var blocks: [Block]
+
+    /// Parses `text`. Throws a `TOMLError` pointing at the first problem.
+    public init(parsing text: String) throws(TOMLError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    /// Parses raw file contents; invalid UTF-8 is reported as an error, not repaired.
+    public init(parsing bytes: [UInt8]) throws(TOMLError) {
+        let output = try bytes.withUnsafeBufferPointer { (buffer) throws(TOMLError) -> Parser.Output in
+            try Parser.parse(buffer)
+        }
+        self.bytes = bytes
+        statements = output.statements
+        root = output.root
+        blocks = output.blocks
+    }
+
+    /// An empty document, ready for edits.
+    public init() {
+        bytes = []
+        statements = []
+        root = TOMLTable()
+        blocks = [Block(headerStatement: nil, path: [])]
+    }
+
+    /// The document as text, identical to the parsed input plus any edits.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var description: String { text }
+
+    /// Located node at `path` (`["servers", 0, "port"]`).
+    public func node(at path: TOMLPath) -> TOMLNode? { root.node(at: path) }
+
+    /// Value at `path`.
+    public func value(at path: TOMLPath) -> TOMLValue? { root.value(at: path) }
+
+    /// The source text of a span, e.g. a statement's `span` or `commentSpan`.
+    public func text(of span: Range<Int>) -> String {
+        let clamped = span.clamped(to: 0..<bytes.count)
+        return String(decoding: bytes[clamped], as: UTF8.self)
+    }
+
+    /// Documents are equal when their text is.
+    public static func == (lhs: TOMLDocument, rhs: TOMLDocument) -> Bool { lhs.bytes == rhs.bytes }
+}

@@ -1,0 +1,234 @@
+/// A value together with where it came from. Parsed nodes have an `origin`; nodes built by
+/// code (for the edit API) have none. Equality ignores the origin.
+public struct TOMLNode: Sendable, Equatable {
+    public var value: TOMLValue
+    public var origin: TOMLOrigin?
+
+    public init(_ value: TOMLValue, origin: TOMLOrigin? = nil) {
+        self.value = value
+        self.origin = origin
+    }
+
+    /// Where the key naming this node starts (nil for array elements and built nodes).
+    public var keyLocation: SourceLocation? { origin?.keyLocation }
+
+    /// Where the value starts: the first byte of a literal value, the `[` of a table header,
+    /// or the key that implicitly created a table.
+    public var valueLocation: SourceLocation? { origin?.valueLocation }
+
+    /// Maps a UTF-8 offset inside the decoded string back to the source, so an error found
+    /// in a string's content (a regex, a template) can point at the file. Escapes are
+    /// accounted for: an offset inside an escape's output maps to the escape's backslash.
+    public func sourceLocation(forContentOffset offset: Int) -> SourceLocation? {
+        guard case .string(let decoded) = value, let source = origin?.string else { return nil }
+        return source.location(forContentOffset: offset, decoded: decoded)
+    }
+
+    /// Column form of `sourceLocation(forContentOffset:)` for single-line strings.
+    public func sourceColumn(forContentOffset offset: Int) -> Int? {
+        sourceLocation(forContentOffset: offset)?.column
+    }
+
+    public static func == (lhs: TOMLNode, rhs: TOMLNode) -> Bool { lhs.value == rhs.value }
+}
+
+/// Source facts for a parsed node: which construct defined it and the byte spans and
+/// positions of its key and value. Stored as 32-bit fields (documents are limited to 2 GiB)
+/// because a large config has one of these per value and their size dominates parse time.
+public struct TOMLOrigin: Sendable, Hashable {
+    /// The construct that brought the node into existence.
+    public enum Definition: Sendable, Hashable {
+        /// Written literally: `key = value`, an array element or an inline-table member.
+        case value
+        /// A table defined by a `[header]`.
+        case tableHeader
+        /// One element of an array of tables, defined by its `[[header]]`.
+        case arrayOfTablesHeader
+        /// An array of tables as a whole; its positions are those of the first `[[header]]`.
+        case arrayOfTables
+        /// A table created implicitly by a dotted key (`a.b = 1` creates `a`).
+        case dottedKey
+        /// A table created implicitly by a header (`[a.b]` creates `a`).
+        case implicitByHeader
+    }
+
+    public var definition: Definition
+    private var key: PackedSpan?
+    private var value: PackedSpan
+    /// Present for string values: how the string was written.
+    public var string: TOMLStringSource?
+
+    public init(definition: Definition, keyLocation: SourceLocation?, keySpan: Range<Int>?,
+                valueLocation: SourceLocation, valueSpan: Range<Int>, string: TOMLStringSource? = nil)
+    {
+        self.definition = definition
+        self.key = keyLocation.map { PackedSpan($0, end: keySpan?.upperBound ?? $0.offset) }
+        self.value = PackedSpan(valueLocation, end: valueSpan.upperBound)
+        self.string = string
+    }
+
+    /// Where the key starts (the last component of a dotted key or header).
+    public var keyLocation: SourceLocation? {
+        get { key?.location }
+        set { key = newValue.map { PackedSpan($0, end: key.map { Int($0.end) } ?? $0.offset) } }
+    }
+
+    /// Bytes of the key as written, quotes included.
+    public var keySpan: Range<Int>? {
+        get { key?.span }
+        set {
+            guard let newValue, var packed = key else { return }
+            packed.end = Int32(truncatingIfNeeded: newValue.upperBound)
+            key = packed
+        }
+    }
+
+    public var valueLocation: SourceLocation { value.location }
+
+    /// Bytes of the value text; for header tables the header, for implicit tables the key.
+    public var valueSpan: Range<Int> { value.span }
+}
+
+/// A location plus the end of its span in 32-bit fields.
+struct PackedSpan: Sendable, Hashable {
+    var offset: Int32
+    var end: Int32
+    var line: Int32
+    var column: Int32
+
+    init(_ location: SourceLocation, end: Int) {
+        offset = Int32(truncatingIfNeeded: location.offset)
+        self.end = Int32(truncatingIfNeeded: max(end, location.offset))
+        line = Int32(truncatingIfNeeded: location.line)
+        column = Int32(truncatingIfNeeded: location.column)
+    }
+
+    var location: SourceLocation { SourceLocation(offset: Int(offset), line: Int(line), column: Int(column)) }
+    var span: Range<Int> { Int(offset)..<Int(end) }
+}
+
+/// How a string value was written, enough to map offsets in its decoded content back to
+/// the file. `rawContent` is kept only when decoding is not the identity (escapes, line
+/// breaks); otherwise the decoded string itself is the source text.
+public struct TOMLStringSource: Sendable, Hashable {
+    public enum Style: Sendable, Hashable {
+        case basic
+        case literal
+        case multilineBasic
+        case multilineLiteral
+
+        /// Literal strings have no escapes: a regex written in one is exactly its content.
+        public var isLiteral: Bool { self == .literal || self == .multilineLiteral }
+    }
+
+    public var style: Style
+    private var start: PackedSpan
+    var rawContent: String?
+
+    init(style: Style, contentStart: SourceLocation, rawContent: String?) {
+        self.style = style
+        self.start = PackedSpan(contentStart, end: contentStart.offset)
+        self.rawContent = rawContent
+    }
+
+    /// First byte of the content, after the opening quotes (and after the newline that a
+    /// multi-line string may start with, which is not part of the content).
+    public var contentStart: SourceLocation { start.location }
+
+    /// See `TOMLNode.sourceLocation(forContentOffset:)`.
+    public func location(forContentOffset target: Int, decoded: String) -> SourceLocation {
+        let target = max(0, target)
+        guard let rawContent else {
+            // Raw text equals the decoded text and has no line break: count scalars.
+            var column = contentStart.column
+            var consumed = 0
+            for scalar in decoded.unicodeScalars {
+                let width = UTF8.width(scalar)
+                if consumed + width > target { break }
+                consumed += width
+                column += 1
+            }
+            return SourceLocation(offset: contentStart.offset + consumed, line: contentStart.line, column: column)
+        }
+        return StringContentMap(raw: Array(rawContent.utf8), style: style, start: contentStart)
+            .location(forDecodedOffset: target)
+    }
+}
+
+/// Re-walks the raw content of a string, decoding as the parser did, to relate decoded
+/// byte offsets to raw ones.
+private struct StringContentMap {
+    let raw: [UInt8]
+    let style: TOMLStringSource.Style
+    let start: SourceLocation
+
+    func location(forDecodedOffset target: Int) -> SourceLocation {
+        var rawIndex = 0
+        var decoded = 0
+        while rawIndex < raw.count {
+            let (rawLength, decodedLength) = unit(at: rawIndex)
+            if decoded + decodedLength > target { break }
+            decoded += decodedLength
+            rawIndex += rawLength
+        }
+        return locate(rawIndex)
+    }
+
+    /// Length in raw bytes and in decoded bytes of the unit starting at `index`.
+    private func unit(at index: Int) -> (Int, Int) {
+        let byte = raw[index]
+        if byte == 0x0D, index + 1 < raw.count, raw[index + 1] == 0x0A { return (2, 1) }
+        guard byte == UInt8(ascii: "\\"), !style.isLiteral, index + 1 < raw.count else {
+            return (1, 1)
+        }
+        let escape = raw[index + 1]
+        switch escape {
+        case UInt8(ascii: "u"), UInt8(ascii: "U"):
+            let digits = escape == UInt8(ascii: "u") ? 4 : 8
+            var scalar: UInt32 = 0
+            var position = index + 2
+            while position < min(index + 2 + digits, raw.count) {
+                scalar = scalar &* 16 &+ UInt32(hexValue(raw[position]) ?? 0)
+                position += 1
+            }
+            let width = Unicode.Scalar(scalar).map { UTF8.width($0) } ?? 1
+            return (2 + digits, width)
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0A, 0x0D:
+            // Line-ending backslash: it and all following whitespace decode to nothing.
+            var position = index + 1
+            while position < raw.count,
+                  raw[position] == 0x20 || raw[position] == 0x09 || raw[position] == 0x0A || raw[position] == 0x0D
+            {
+                position += 1
+            }
+            return (position - index, 0)
+        default:
+            return (2, 1)
+        }
+    }
+
+    private func locate(_ rawIndex: Int) -> SourceLocation {
+        var line = start.line
+        var column = start.column
+        var index = 0
+        while index < rawIndex, index < raw.count {
+            if raw[index] == 0x0A {
+                line += 1
+                column = 1
+            } else if raw[index] & 0xC0 != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        return SourceLocation(offset: start.offset + rawIndex, line: line, column: column)
+    }
+}
+
+func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case 0x30...0x39: return byte - 0x30
+    case 0x41...0x46: return byte - 0x41 + 10
+    case 0x61...0x66: return byte - 0x61 + 10
+    default: return nil
+    }
+}

@@ -1,0 +1,294 @@
+/// Assembles the value tree while enforcing TOML's rules on who may define a table: a
+/// `[header]` once, dotted keys only inside tables they created, `[[header]]` only on arrays
+/// of tables. Tables live in an arena addressed by index so nested tables are extended in
+/// place instead of being copied out of and back into enum payloads.
+struct TableBuilder {
+    enum Kind {
+        /// Created as the parent of a header (`[a.b]` creates `a`); may be defined later.
+        case implicitByHeader
+        /// Defined by `[header]`.
+        case header
+        /// An element of an array of tables.
+        case arrayElement
+        /// Created by a dotted key; extendable only by dotted keys.
+        case dotted
+        /// The table of an inline `{ ... }` value while it is being read.
+        case inline
+    }
+
+    enum Slot {
+        case value(TOMLNode)
+        case table(Int)
+        case tableArray(Int)
+    }
+
+    /// A table under construction. Leaf values go straight into `table` in their final
+    /// form; a child table is represented by a placeholder entry (its arena index in an
+    /// integer, marked by a non-`.value` origin) and swapped in by `finish`, so no value is
+    /// copied twice.
+    struct Table {
+        var kind: Kind
+        var origin: TOMLOrigin
+        var table = TOMLTable()
+        /// Entry indices in `table` that hold placeholders.
+        var placeholders: [Int] = []
+    }
+
+    typealias KeyPart = Scanner.KeyPart
+
+    private(set) var tables: [Table] = []
+    private var arrays: [[Int]] = []
+    private var arrayOrigins: [TOMLOrigin] = []
+
+    init() {
+        let place = SourceLocation(offset: 0, line: 1, column: 1)
+        tables.append(Table(kind: .header, origin: TOMLOrigin(
+            definition: .tableHeader, keyLocation: nil, keySpan: nil, valueLocation: place, valueSpan: 0..<0)))
+    }
+
+    static let root = 0
+
+    // MARK: Lookup and insertion
+
+    private func find(_ key: String, in table: Int) -> Int? {
+        tables[table].table.entryIndex(forKey: key)
+    }
+
+    private func slot(_ entryIndex: Int, in table: Int) -> Slot {
+        let node = tables[table].table.entries[entryIndex].node
+        guard let origin = node.origin, origin.definition != .value, case .integer(let id) = node.value else {
+            return .value(node)
+        }
+        return origin.definition == .arrayOfTables ? .tableArray(Int(id)) : .table(Int(id))
+    }
+
+    private mutating func append(_ key: String, _ slot: Slot, to table: Int) {
+        let node: TOMLNode
+        switch slot {
+        case .value(let value):
+            node = value
+        case .table(let child):
+            node = TOMLNode(.integer(Int64(child)), origin: tables[child].origin)
+            tables[table].placeholders.append(tables[table].table.count)
+        case .tableArray(let array):
+            node = TOMLNode(.integer(Int64(array)), origin: arrayOrigins[array])
+            tables[table].placeholders.append(tables[table].table.count)
+        }
+        tables[table].table.append(key: key, node: node)
+    }
+
+    private mutating func newTable(_ kind: Kind, _ origin: TOMLOrigin) -> Int {
+        tables.append(Table(kind: kind, origin: origin))
+        return tables.count - 1
+    }
+
+    // MARK: Headers
+
+    /// Opens `[a.b.c]` (or `[[a.b.c]]` when `isArray`) and returns the table that
+    /// following key/values go into. `path` receives the resolved path, with the element
+    /// index for every array of tables passed through.
+    mutating func openHeader(_ parts: [KeyPart], isArray: Bool, headerLocation: SourceLocation,
+                             headerSpan: Range<Int>, path: inout TOMLPath) throws(TOMLError) -> Int
+    {
+        var current = Self.root
+        path.removeAll(keepingCapacity: true)
+        path.reserveCapacity(parts.count + 1)
+        for (position, part) in parts.enumerated() {
+            let isLast = position == parts.count - 1
+            path.append(.key(part.name))
+            let origin = TOMLOrigin(definition: .tableHeader, keyLocation: part.location, keySpan: part.span,
+                                    valueLocation: headerLocation, valueSpan: headerSpan)
+            guard let entryIndex = find(part.name, in: current) else {
+                if !isLast {
+                    var implicit = origin
+                    implicit.definition = .implicitByHeader
+                    let table = newTable(.implicitByHeader, implicit)
+                    append(part.name, .table(table), to: current)
+                    current = table
+                } else if isArray {
+                    var elementOrigin = origin
+                    elementOrigin.definition = .arrayOfTablesHeader
+                    let element = newTable(.arrayElement, elementOrigin)
+                    var arrayOrigin = origin
+                    arrayOrigin.definition = .arrayOfTables
+                    arrays.append([element])
+                    arrayOrigins.append(arrayOrigin)
+                    append(part.name, .tableArray(arrays.count - 1), to: current)
+                    path.append(.index(0))
+                    return element
+                } else {
+                    let table = newTable(.header, origin)
+                    append(part.name, .table(table), to: current)
+                    return table
+                }
+                continue
+            }
+            switch slot(entryIndex, in: current) {
+            case .value(let node):
+                let line = lineText(node.origin?.keyLocation ?? node.origin?.valueLocation)
+                if isLast, isArray, case .array = node.value {
+                    throw TOMLError("cannot append to `\(keyText(parts, through: position))` with `[[\(keyText(parts, through: position))]]`: it is a static array defined \(line), and static arrays cannot be extended", at: part.location)
+                }
+                throw TOMLError(valueConflict(keyText(parts, through: position), node, line), at: part.location)
+            case .table(let table):
+                if !isLast {
+                    current = table
+                    continue
+                }
+                let line = lineText(tables[table].origin.valueLocation)
+                if isArray {
+                    throw TOMLError("`\(keyText(parts, through: position))` is already defined as a table \(line), so `[[\(keyText(parts, through: position))]]` cannot make it an array of tables", at: part.location)
+                }
+                switch tables[table].kind {
+                case .implicitByHeader:
+                    tables[table].kind = .header
+                    tables[table].origin = origin
+                    return table
+                case .dotted:
+                    throw TOMLError("table `\(keyText(parts, through: position))` was already created by dotted keys \(lineText(tables[table].origin.keyLocation)); it cannot be reopened with a `[\(keyText(parts, through: position))]` header", at: part.location)
+                case .header, .arrayElement, .inline:
+                    throw TOMLError("table `\(keyText(parts, through: position))` is defined twice (first \(line))", at: part.location)
+                }
+            case .tableArray(let array):
+                if !isLast {
+                    let elements = arrays[array]
+                    guard let last = elements.last else { return Self.root }
+                    path.append(.index(elements.count - 1))
+                    current = last
+                    continue
+                }
+                guard isArray else {
+                    throw TOMLError("`\(keyText(parts, through: position))` is an array of tables \(lineText(arrayOrigins[array].valueLocation)); add elements with `[[\(keyText(parts, through: position))]]`, not `[\(keyText(parts, through: position))]`", at: part.location)
+                }
+                var elementOrigin = origin
+                elementOrigin.definition = .arrayOfTablesHeader
+                let element = newTable(.arrayElement, elementOrigin)
+                arrays[array].append(element)
+                path.append(.index(arrays[array].count - 1))
+                return element
+            }
+        }
+        return current
+    }
+
+    // MARK: Key/value pairs
+
+    /// Inserts `node` under the (possibly dotted) key `parts` in `table`.
+    mutating func insert(_ node: TOMLNode, at parts: [KeyPart], into table: Int) throws(TOMLError) {
+        var current = table
+        for (position, part) in parts.enumerated() {
+            let isLast = position == parts.count - 1
+            if isLast {
+                if let existing = find(part.name, in: current) {
+                    throw TOMLError("duplicate key `\(keyText(parts, through: position))` (first defined \(lineText(definitionLocation(of: slot(existing, in: current)))))", at: part.location)
+                }
+                append(part.name, .value(node), to: current)
+                return
+            }
+            guard let entryIndex = find(part.name, in: current) else {
+                let origin = TOMLOrigin(definition: .dottedKey, keyLocation: part.location, keySpan: part.span,
+                                        valueLocation: part.location, valueSpan: part.span)
+                let created = newTable(.dotted, origin)
+                append(part.name, .table(created), to: current)
+                current = created
+                continue
+            }
+            let slot = slot(entryIndex, in: current)
+            switch slot {
+            case .table(let next) where tables[next].kind == .dotted:
+                current = next
+            case .table(let next):
+                let header = tables[next].origin.valueLocation
+                let shown = keyText(parts, through: position)
+                if tables[next].kind == .implicitByHeader {
+                    throw TOMLError("cannot add keys to table `\(shown)` with a dotted key: it was created implicitly by the table header \(lineText(header)), and dotted keys may only extend tables they created", at: part.location)
+                }
+                throw TOMLError("cannot add keys to table `\(shown)` with a dotted key: it is defined by a table header \(lineText(header)); put the key under that header instead", at: part.location)
+            case .tableArray:
+                throw TOMLError("cannot use a dotted key to add to `\(keyText(parts, through: position))`, which is an array of tables \(lineText(definitionLocation(of: slot)))", at: part.location)
+            case .value(let existing):
+                throw TOMLError(valueConflict(keyText(parts, through: position), existing, lineText(definitionLocation(of: slot))), at: part.location)
+            }
+        }
+    }
+
+    // MARK: Inline tables
+
+    mutating func beginInlineTable(_ origin: TOMLOrigin) -> Int {
+        newTable(.inline, origin)
+    }
+
+    /// Materialises an inline table and drops its scratch tables from the arena.
+    mutating func finishInlineTable(_ index: Int) -> TOMLTable {
+        finish(from: index)
+        let table = tables[index].table
+        tables.removeSubrange(index...)
+        return table
+    }
+
+    /// The finished document table. The builder is spent afterwards.
+    mutating func finishDocument() -> TOMLTable {
+        finish(from: Self.root)
+        return tables[Self.root].table
+    }
+
+    /// Replaces placeholders with their tables, deepest first: a child always has a larger
+    /// index than its parent, so walking down from the end finishes children first. Each
+    /// child is moved out of the arena, leaving its parent the only owner.
+    private mutating func finish(from first: Int) {
+        var index = tables.count - 1
+        while index >= first {
+            for entryIndex in tables[index].placeholders {
+                switch slot(entryIndex, in: index) {
+                case .value:
+                    continue
+                case .table(let child):
+                    let node = TOMLNode(.table(take(child)), origin: tables[child].origin)
+                    tables[index].table.replaceNode(at: entryIndex, with: node)
+                case .tableArray(let array):
+                    let nodes = arrays[array].map { TOMLNode(.table(take($0)), origin: tables[$0].origin) }
+                    let node = TOMLNode(.array(TOMLArray(nodes: nodes)), origin: arrayOrigins[array])
+                    tables[index].table.replaceNode(at: entryIndex, with: node)
+                }
+            }
+            tables[index].placeholders = []
+            index -= 1
+        }
+    }
+
+    private mutating func take(_ index: Int) -> TOMLTable {
+        let table = tables[index].table
+        tables[index].table = TOMLTable()
+        return table
+    }
+
+    // MARK: Messages
+
+    private func definitionLocation(of slot: Slot) -> SourceLocation? {
+        switch slot {
+        case .value(let node): return node.origin?.keyLocation ?? node.origin?.valueLocation
+        case .table(let table): return tables[table].origin.keyLocation ?? tables[table].origin.valueLocation
+        case .tableArray(let array): return arrayOrigins[array].valueLocation
+        }
+    }
+
+    private func valueConflict(_ shown: String, _ node: TOMLNode, _ line: String) -> String {
+        switch node.value {
+        case .table:
+            return "`\(shown)` is an inline table \(line); inline tables cannot be extended after they are written"
+        case .array:
+            return "`\(shown)` is an array \(line), so it cannot be used as a table"
+        default:
+            return "`\(shown)` is already defined as \(node.value.typeNameWithArticle) \(line), so it cannot be used as a table"
+        }
+    }
+
+    private func lineText(_ location: SourceLocation?) -> String {
+        guard let location else { return "earlier" }
+        return "at line \(location.line)"
+    }
+
+    private func keyText(_ parts: [KeyPart], through last: Int) -> String {
+        parts[...last].map { ValueRenderer.renderKey($0.name) }.joined(separator: ".")
+    }
+}
