@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tokenlens", targets: ["CLI"]),
+        .executable(name: "tokenlens-bench", targets: ["TokenLensBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -84,7 +85,16 @@ let package = Package(
                 ],
                 swiftSettings: strict),
 
+        .executableTarget(name: "TokenLensBench",
+                dependencies: ["Recorder", "Providers", "Policy", "Gateway"],
+                path: "Benchmarks/TokenLensBench"),
+
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "Providers", "Policy",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
     ]
 )

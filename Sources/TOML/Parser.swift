@@ -4,7 +4,6 @@
 struct Parser {
     struct Output {
         var statements: [TOMLStatement]
-        var blocks: [TOMLDocument.Block]
         var root: TOMLTable
     }
 
@@ -13,9 +12,7 @@ struct Parser {
     private var scanner: Scanner
     private var builder = TableBuilder()
     private var statements: [TOMLStatement] = []
-    private var blocks: [TOMLDocument.Block] = []
     private var keyParts: [Scanner.KeyPart] = []
-    private var headerPath: TOMLPath = []
     private var currentTable = TableBuilder.root
     private var currentDepth = 0
 
@@ -32,54 +29,55 @@ struct Parser {
         guard scanner.bytes.count < Int(Int32.max) else {
             throw scanner.error("document is larger than 2 GiB", at: 0)
         }
-        if let bad = firstInvalidUTF8Offset(scanner.bytes) {
+        let (invalidOffset, isASCII) = validateUTF8(scanner.bytes)
+        scanner.setASCII(isASCII)
+        if let bad = invalidOffset {
             throw scanner.error("invalid UTF-8 byte 0x\(String(scanner.bytes[bad], radix: 16, uppercase: true)); TOML files must be UTF-8", at: bad)
         }
-        statements.reserveCapacity(scanner.bytes.count / 24)
-        blocks.append(TOMLDocument.Block(headerStatement: nil, path: []))
+        statements.reserveCapacity(scanner.bytes.count / 16)
         var statementStart = 0
         while !scanner.isAtEnd {
             scanner.skipWhitespace()
             let contentStart = scanner.position
-            let location = scanner.location(at: contentStart)
             guard let byte = scanner.current else {
-                append(.blank, statementStart, location)
+                append(.blank, statementStart, contentStart)
                 statementStart = scanner.position
                 break
             }
             switch byte {
             case 0x0A, 0x0D:
                 try scanner.consumeLineBreak()
-                append(.blank, statementStart, location)
+                append(.blank, statementStart, contentStart)
             case UInt8(ascii: "#"):
                 let comment = try scanner.scanComment()
                 _ = try scanner.finishLine(after: "comment")
-                append(.comment, statementStart, location, comment: comment)
+                append(.comment, statementStart, contentStart, comment: comment)
             case UInt8(ascii: "["):
-                try parseHeader(statementStart, location)
+                try parseHeader(statementStart)
             default:
-                try parseKeyValue(statementStart, location)
+                try parseKeyValue(statementStart)
             }
             statementStart = scanner.position
         }
         if statementStart < scanner.bytes.count {
             // Only a byte-order mark: keep it in a statement so spans still tile the input.
-            append(.blank, statementStart, scanner.location(at: statementStart))
+            append(.blank, statementStart, statementStart)
         }
-        return Output(statements: statements, blocks: blocks, root: builder.finishDocument())
+        return Output(statements: statements, root: builder.finishDocument())
     }
 
-    private mutating func append(_ kind: TOMLStatement.Kind, _ start: Int, _ location: SourceLocation,
+    private mutating func append(_ kind: TOMLStatement.Kind, _ start: Int, _ contentStart: Int,
                                  key: Range<Int>? = nil, value: Range<Int>? = nil, comment: Range<Int>? = nil)
     {
         statements.append(TOMLStatement(kind: kind, span: start..<scanner.position, keySpan: key, valueSpan: value,
-                                        commentSpan: comment, location: location))
+                                        commentSpan: comment, contentStart: contentStart))
     }
 
     // MARK: Statements
 
-    private mutating func parseHeader(_ start: Int, _ location: SourceLocation) throws(TOMLError) {
+    private mutating func parseHeader(_ start: Int) throws(TOMLError) {
         let open = scanner.position
+        let location = scanner.location(at: open)
         scanner.position += 1
         let isArray = scanner.current == UInt8(ascii: "[")
         if isArray { scanner.position += 1 }
@@ -98,15 +96,14 @@ struct Parser {
         }
         let headerSpan = open..<scanner.position
         currentTable = try builder.openHeader(keyParts, isArray: isArray, headerLocation: location,
-                                              headerSpan: headerSpan, path: &headerPath)
+                                              headerSpan: headerSpan)
         currentDepth = keyParts.count
         let bytes = scanner.bytes
         let comment = try scanner.finishLine(after: "table header `\(String(decoding: bytes[headerSpan], as: UTF8.self))`")
-        append(isArray ? .arrayOfTables : .table, start, location, key: keySpan, value: headerSpan, comment: comment)
-        blocks.append(TOMLDocument.Block(headerStatement: statements.count - 1, path: headerPath))
+        append(isArray ? .arrayOfTables : .table, start, open, key: keySpan, value: headerSpan, comment: comment)
     }
 
-    private mutating func parseKeyValue(_ start: Int, _ location: SourceLocation) throws(TOMLError) {
+    private mutating func parseKeyValue(_ start: Int) throws(TOMLError) {
         try scanner.scanKey(into: &keyParts)
         let keyStart = keyParts.first?.span.lowerBound ?? scanner.position
         let keyEnd = keyParts.last?.span.upperBound ?? scanner.position
@@ -121,14 +118,11 @@ struct Parser {
         let depth = currentDepth + keyParts.count
         var node = try parseValue(depth: depth)
         let valueSpan = node.origin?.valueSpan
-        if let last = keyParts.last {
-            node.origin?.keyLocation = last.location
-            node.origin?.keySpan = last.span
-        }
+        if let last = keyParts.last { node.origin?.setKey(last.location, end: last.span.upperBound) }
         try builder.insert(node, at: keyParts, into: currentTable)
         let parts = keyParts
         let comment = try scanner.finishLine(after: "the value of `\(Self.keyDescription(parts))`")
-        append(.keyValue, start, location, key: keyStart..<keyEnd, value: valueSpan, comment: comment)
+        append(.keyValue, start, keyStart, key: keyStart..<keyEnd, value: valueSpan, comment: comment)
     }
 
     private mutating func locateKeyParts() {
@@ -172,34 +166,28 @@ struct Parser {
             }
             let raw = scanned.isVerbatim
                 ? nil : String(decoding: scanner.bytes[scanned.contentStart..<scanned.contentEnd], as: UTF8.self)
-            let source = TOMLStringSource(style: style, contentStart: scanner.location(at: scanned.contentStart),
-                                          rawContent: raw)
             return TOMLNode(.string(scanned.value), origin: TOMLOrigin(
-                definition: .value, keyLocation: nil, keySpan: nil, valueLocation: location,
-                valueSpan: start..<scanner.position, string: source))
+                valueLocation: location, valueEnd: scanner.position, stringStyle: style,
+                contentStart: scanned.contentStart, rawContent: raw))
         case UInt8(ascii: "["):
             let array = try parseArray(depth: depth)
-            return TOMLNode(.array(array), origin: valueOrigin(location, start))
+            return TOMLNode(.array(array), origin: TOMLOrigin(valueLocation: location, valueEnd: scanner.position))
         case UInt8(ascii: "{"):
             let table = try parseInlineTable(depth: depth, location: location)
-            return TOMLNode(.table(table), origin: valueOrigin(location, start))
+            return TOMLNode(.table(table), origin: TOMLOrigin(valueLocation: location, valueEnd: scanner.position))
         default:
             let token = scanner.scanBareToken()
             guard !token.isEmpty else {
                 throw scanner.error("expected a value, found \(scanner.describeCurrent())", at: start)
             }
-            switch BareValueParser.parse(scanner.bytes[token]) {
-            case .value(let value):
-                return TOMLNode(value, origin: valueOrigin(location, start))
-            case .invalid(let message):
-                throw scanner.error(message, at: start)
+            let value: TOMLValue
+            do {
+                value = try BareValueParser.parse(scanner.bytes[token])
+            } catch {
+                throw scanner.error(error.message, at: start)
             }
+            return TOMLNode(value, origin: TOMLOrigin(valueLocation: location, valueEnd: scanner.position))
         }
-    }
-
-    private func valueOrigin(_ location: SourceLocation, _ start: Int) -> TOMLOrigin {
-        TOMLOrigin(definition: .value, keyLocation: nil, keySpan: nil, valueLocation: location,
-                   valueSpan: start..<scanner.position)
     }
 
     private mutating func parseArray(depth: Int) throws(TOMLError) -> TOMLArray {
@@ -215,6 +203,7 @@ struct Parser {
                 scanner.position += 1
                 return TOMLArray(nodes: nodes)
             }
+            if nodes.isEmpty { nodes.reserveCapacity(4) }
             nodes.append(try parseValue(depth: depth + 1))
             try scanner.skipArrayTrivia()
             switch scanner.current {
@@ -234,7 +223,7 @@ struct Parser {
     private mutating func parseInlineTable(depth: Int, location: SourceLocation) throws(TOMLError) -> TOMLTable {
         let open = scanner.position
         scanner.position += 1
-        let table = builder.beginInlineTable(valueOrigin(location, open))
+        let table = builder.beginInlineTable(TOMLOrigin(valueLocation: location, valueEnd: open))
         var parts: [Scanner.KeyPart] = []
         scanner.skipWhitespace()
         if scanner.current == UInt8(ascii: "}") {
@@ -253,10 +242,7 @@ struct Parser {
             scanner.skipWhitespace()
             try requireValue(after: parts)
             var node = try parseValue(depth: depth + parts.count)
-            if let last = parts.last {
-                node.origin?.keyLocation = last.location
-                node.origin?.keySpan = last.span
-            }
+            if let last = parts.last { node.origin?.setKey(last.location, end: last.span.upperBound) }
             try builder.insert(node, at: parts, into: table)
             scanner.skipWhitespace()
             switch scanner.current {

@@ -5,13 +5,19 @@
 struct Scanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var position: Int
-    private var cursor: LocationCursor
+    // Line tracking: every line break the scanner consumes is noted here, so a location
+    // on the current line costs a subtraction (ASCII input) or a short scalar count.
+    private var line = 1
+    private var lineStart: Int
+    private var isASCII = false
+    private var columnCache = (line: 0, offset: 0, column: 1)
+    private var interner = StringInterner()
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         let start = byteOrderMarkLength(bytes)
         position = start
-        cursor = LocationCursor(start: start)
+        lineStart = start
     }
 
     var isAtEnd: Bool { position >= bytes.count }
@@ -23,7 +29,39 @@ struct Scanner {
     @inline(__always)
     var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    mutating func location(at offset: Int) -> SourceLocation { cursor.location(at: offset, in: bytes) }
+    /// Line and column of `offset`, which must lie on the line being scanned (true for keys
+    /// and value starts); anything else falls back to a scan from the start.
+    mutating func location(at offset: Int) -> SourceLocation {
+        guard offset >= lineStart, offset <= bytes.count else { return LocationCursor.locate(offset, in: bytes) }
+        if isASCII { return SourceLocation(offset: offset, line: line, column: offset - lineStart + 1) }
+        var index = lineStart
+        var column = 1
+        if columnCache.line == line, columnCache.offset <= offset {
+            index = columnCache.offset
+            column = columnCache.column
+        }
+        while index < offset {
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        columnCache = (line, offset, column)
+        return SourceLocation(offset: offset, line: line, column: column)
+    }
+
+    /// Lets location lookups skip scalar counting when the whole input is ASCII.
+    mutating func setASCII(_ isASCII: Bool) { self.isASCII = isASCII }
+
+    /// Records a line feed at `index - 1`; `index` is where the next line starts.
+    @inline(__always)
+    private mutating func noteLineBreak(nextLineAt index: Int) {
+        line += 1
+        lineStart = index
+    }
+
+    /// Records the line feeds inside a multi-line string after it has been read.
+    private mutating func noteLineBreaks(in range: Range<Int>) {
+        for index in range where bytes[index] == 0x0A { noteLineBreak(nextLineAt: index + 1) }
+    }
 
     func error(_ message: String, at offset: Int) -> TOMLError {
         TOMLError(message, at: LocationCursor.locate(offset, in: bytes))
@@ -49,8 +87,10 @@ struct Scanner {
     mutating func consumeLineBreak() throws(TOMLError) {
         if current == 0x0A {
             position += 1
+            noteLineBreak(nextLineAt: position)
         } else if current == 0x0D, byte(at: position + 1) == 0x0A {
             position += 2
+            noteLineBreak(nextLineAt: position)
         } else {
             throw error("carriage return must be followed by a line feed", at: position)
         }
@@ -94,8 +134,8 @@ struct Scanner {
     mutating func skipArrayTrivia() throws(TOMLError) {
         while position < bytes.count {
             switch bytes[position] {
-            case 0x20, 0x09, 0x0A: position += 1
-            case 0x0D: try consumeLineBreak()
+            case 0x20, 0x09: position += 1
+            case 0x0A, 0x0D: try consumeLineBreak()
             case UInt8(ascii: "#"): _ = try scanComment()
             default: return
             }
@@ -113,7 +153,9 @@ struct Scanner {
 
     /// Reads a possibly dotted key (`a . "b" . 'c'`) into `parts` (which is cleared first).
     mutating func scanKey(into parts: inout [KeyPart]) throws(TOMLError) {
-        parts.removeAll(keepingCapacity: true)
+        // `removeLast` is much cheaper than the generic `removeAll(keepingCapacity:)` for
+        // the usual one-part key.
+        while !parts.isEmpty { parts.removeLast() }
         while true {
             parts.append(try scanSimpleKey())
             let afterKey = position
@@ -135,7 +177,7 @@ struct Scanner {
             var index = position + 1
             while index < bytes.count, isBareKeyByte(bytes[index]) { index += 1 }
             position = index
-            return KeyPart(name: String(decoding: bytes[start..<index], as: UTF8.self), span: start..<index)
+            return KeyPart(name: interner.string(start..<index, in: bytes), span: start..<index)
         }
         if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
             if byte(at: position + 1) == first, byte(at: position + 2) == first {
@@ -268,6 +310,7 @@ struct Scanner {
                     let extra = quotes - 3
                     for _ in 0..<extra { buffer.append(UInt8(ascii: "\"")) }
                     position = index + quotes
+                    if !verbatim || contentStart > open + 3 { noteLineBreaks(in: open..<position) }
                     return ScannedString(value: String(decoding: buffer, as: UTF8.self), contentStart: contentStart,
                                          contentEnd: index + extra, isVerbatim: verbatim)
                 }
@@ -359,6 +402,7 @@ struct Scanner {
                     let extra = quotes - 3
                     for _ in 0..<extra { buffer.append(UInt8(ascii: "'")) }
                     position = index + quotes
+                    if !verbatim || contentStart > open + 3 { noteLineBreaks(in: open..<position) }
                     return ScannedString(value: String(decoding: buffer, as: UTF8.self), contentStart: contentStart,
                                          contentEnd: index + extra, isVerbatim: verbatim)
                 }
@@ -393,28 +437,28 @@ struct Scanner {
     /// space, since TOML allows a space between date and time.
     mutating func scanBareToken() -> Range<Int> {
         let start = position
-        var index = position
-        func scanRun() {
-            while index < bytes.count {
-                switch bytes[index] {
-                case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"),
-                     UInt8(ascii: "#"):
-                    return
-                default:
-                    index += 1
-                }
-            }
-        }
-        scanRun()
+        var index = tokenEnd(from: position)
         if index - start == 10, bytes[start + 4] == UInt8(ascii: "-"), byte(at: index) == 0x20,
            let first = byte(at: index + 1), isDigit(first), let second = byte(at: index + 2), isDigit(second),
            byte(at: index + 3) == UInt8(ascii: ":")
         {
-            index += 1
-            scanRun()
+            index = tokenEnd(from: index + 1)
         }
         position = index
         return start..<index
+    }
+
+    private func tokenEnd(from start: Int) -> Int {
+        var index = start
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#"):
+                return index
+            default:
+                index += 1
+            }
+        }
+        return index
     }
 
     // MARK: Describing input in messages

@@ -19,14 +19,14 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Turns byte offsets into line/column pairs by scanning forward from the previous answer,
-/// so a parser asking for increasing offsets pays O(document) in total, not per request.
+/// so increasing offsets cost O(document) in total. Used off the hot path (errors, statement
+/// positions); the scanner tracks lines itself while parsing.
 struct LocationCursor {
     private let origin: Int
     private var offset: Int
     private var line = 1
     private var lineStart: Int
     private var column = 1
-
     init(start: Int) {
         origin = start
         offset = start
@@ -47,7 +47,19 @@ struct LocationCursor {
         var line = self.line
         var lineStart = self.lineStart
         var column = self.column
+        let base = bytes.baseAddress
         while position < target {
+            // Skip eight bytes at a time while they are ASCII and contain no line feed.
+            if let base, position + 8 <= target {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let lineFeeds = word ^ 0x0A0A_0A0A_0A0A_0A0A
+                let hasLineFeed = (lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds & 0x8080_8080_8080_8080 != 0
+                if word & 0x8080_8080_8080_8080 == 0, !hasLineFeed {
+                    position += 8
+                    column += 8
+                    continue
+                }
+            }
             let byte = bytes[position]
             if byte == 0x0A {
                 line += 1

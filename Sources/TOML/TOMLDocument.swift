@@ -3,19 +3,9 @@
 /// is the resolved value tree with source positions. Edits (see DocumentEditor.swift) splice
 /// the text and re-parse, so the three views always agree.
 public struct TOMLDocument: Sendable, Equatable, CustomStringConvertible {
-    /// The table a run of statements belongs to: the root before the first header, then
-    /// one block per `[header]` / `[[header]]`.
-    struct Block: Sendable, Hashable {
-        /// Index in `statements` of the header, nil for the root block.
-        var headerStatement: Int?
-        /// Resolved path of the block's table, with element indices for arrays of tables.
-        var path: TOMLPath
-    }
-
     public private(set) var bytes: [UInt8]
     public private(set) var statements: [TOMLStatement]
     public private(set) var root: TOMLTable
-    private(set) var blocks: [Block]
 
     /// Parses `text`. Throws a `TOMLError` pointing at the first problem.
     public init(parsing text: String) throws(TOMLError) {
@@ -30,7 +20,6 @@ public struct TOMLDocument: Sendable, Equatable, CustomStringConvertible {
         self.bytes = bytes
         statements = output.statements
         root = output.root
-        blocks = output.blocks
     }
 
     /// An empty document, ready for edits.
@@ -38,7 +27,6 @@ public struct TOMLDocument: Sendable, Equatable, CustomStringConvertible {
         bytes = []
         statements = []
         root = TOMLTable()
-        blocks = [Block(headerStatement: nil, path: [])]
     }
 
     /// The document as text, identical to the parsed input plus any edits.
@@ -55,6 +43,12 @@ public struct TOMLDocument: Sendable, Equatable, CustomStringConvertible {
     public func text(of span: Range<Int>) -> String {
         let clamped = span.clamped(to: 0..<bytes.count)
         return String(decoding: bytes[clamped], as: UTF8.self)
+    }
+
+    /// Line and column of a byte offset (for statements, whose positions are stored as
+    /// offsets only). Scans from the start, so it is meant for occasional use.
+    public func location(ofOffset offset: Int) -> SourceLocation {
+        bytes.withUnsafeBufferPointer { LocationCursor.locate(offset, in: $0) }
     }
 
     /// Documents are equal when their text is.

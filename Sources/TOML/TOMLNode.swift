@@ -33,11 +33,12 @@ public struct TOMLNode: Sendable, Equatable {
 }
 
 /// Source facts for a parsed node: which construct defined it and the byte spans and
-/// positions of its key and value. Stored as 32-bit fields (documents are limited to 2 GiB)
-/// because a large config has one of these per value and their size dominates parse time.
+/// positions of its key and value. Stored compactly (32-bit fields; documents are limited
+/// to 2 GiB) because a large config has one of these per value and their size dominates
+/// parse time.
 public struct TOMLOrigin: Sendable, Hashable {
     /// The construct that brought the node into existence.
-    public enum Definition: Sendable, Hashable {
+    public enum Definition: UInt8, Sendable, Hashable {
         /// Written literally: `key = value`, an array element or an inline-table member.
         case value
         /// A table defined by a `[header]`.
@@ -53,48 +54,124 @@ public struct TOMLOrigin: Sendable, Hashable {
     }
 
     public var definition: Definition
-    private var key: PackedSpan?
+    /// 0 when the value is not a string, else 1 + `TOMLStringSource.Style` raw value.
+    private var stringStyle: UInt8
+    /// Bytes from the value's start to the string content (quotes plus a dropped newline).
+    private var contentSkip: UInt8
+    private var key: PackedSpan
     private var value: PackedSpan
-    /// Present for string values: how the string was written.
-    public var string: TOMLStringSource?
+    private var rawContent: String?
+
+    // Every initializer assigns each stored property exactly once: default values and
+    // later reassignment made the optimizer build and copy a temporary per value.
+    private init(definition: Definition, stringStyle: UInt8, contentSkip: UInt8, key: PackedSpan,
+                 value: PackedSpan, rawContent: String?)
+    {
+        self.definition = definition
+        self.stringStyle = stringStyle
+        self.contentSkip = contentSkip
+        self.key = key
+        self.value = value
+        self.rawContent = rawContent
+    }
 
     public init(definition: Definition, keyLocation: SourceLocation?, keySpan: Range<Int>?,
                 valueLocation: SourceLocation, valueSpan: Range<Int>, string: TOMLStringSource? = nil)
     {
-        self.definition = definition
-        self.key = keyLocation.map { PackedSpan($0, end: keySpan?.upperBound ?? $0.offset) }
-        self.value = PackedSpan(valueLocation, end: valueSpan.upperBound)
-        self.string = string
+        let key = keyLocation.map { PackedSpan($0, end: keySpan?.upperBound ?? $0.offset) } ?? .none
+        let value = PackedSpan(valueLocation, end: valueSpan.upperBound)
+        if let string {
+            self.init(definition: definition, stringStyle: string.style.rawValue + 1,
+                      contentSkip: UInt8(truncatingIfNeeded: max(0, string.contentStart.offset - valueLocation.offset)),
+                      key: key, value: value, rawContent: string.rawContent)
+        } else {
+            self.init(definition: definition, stringStyle: 0, contentSkip: 0, key: key, value: value, rawContent: nil)
+        }
+    }
+
+    /// The parser's constructor for literal non-string values.
+    @inline(__always)
+    init(valueLocation: SourceLocation, valueEnd: Int) {
+        self.init(definition: .value, stringStyle: 0, contentSkip: 0, key: .none,
+                  value: PackedSpan(valueLocation, end: valueEnd), rawContent: nil)
+    }
+
+    /// The parser's constructor for string values.
+    @inline(__always)
+    init(valueLocation: SourceLocation, valueEnd: Int, stringStyle: TOMLStringSource.Style, contentStart: Int,
+         rawContent: String?)
+    {
+        self.init(definition: .value, stringStyle: stringStyle.rawValue + 1,
+                  contentSkip: UInt8(truncatingIfNeeded: contentStart - valueLocation.offset), key: .none,
+                  value: PackedSpan(valueLocation, end: valueEnd), rawContent: rawContent)
     }
 
     /// Where the key starts (the last component of a dotted key or header).
     public var keyLocation: SourceLocation? {
-        get { key?.location }
-        set { key = newValue.map { PackedSpan($0, end: key.map { Int($0.end) } ?? $0.offset) } }
+        get { key.isNone ? nil : key.location }
+        set { key = newValue.map { PackedSpan($0, end: key.isNone ? $0.offset : Int(key.end)) } ?? .none }
     }
 
     /// Bytes of the key as written, quotes included.
     public var keySpan: Range<Int>? {
-        get { key?.span }
+        get { key.isNone ? nil : key.span }
         set {
-            guard let newValue, var packed = key else { return }
-            packed.end = Int32(truncatingIfNeeded: newValue.upperBound)
-            key = packed
+            guard let newValue, !key.isNone else { return }
+            key.end = Int32(truncatingIfNeeded: newValue.upperBound)
         }
+    }
+
+    /// Sets key location and span together (the parser's hot path).
+    mutating func setKey(_ location: SourceLocation, end: Int) {
+        key = PackedSpan(location, end: end)
     }
 
     public var valueLocation: SourceLocation { value.location }
 
     /// Bytes of the value text; for header tables the header, for implicit tables the key.
     public var valueSpan: Range<Int> { value.span }
+
+    /// Present for string values: how the string was written.
+    public var string: TOMLStringSource? {
+        get {
+            guard stringStyle > 0, let style = TOMLStringSource.Style(rawValue: stringStyle - 1) else { return nil }
+            let start = value.location
+            let contentOffset = start.offset + Int(contentSkip)
+            // The opening quotes are ASCII, so the content starts on the same line a few
+            // columns on, or at column 1 of the next line when a leading newline was dropped.
+            let content = contentSkip <= 3
+                ? SourceLocation(offset: contentOffset, line: start.line, column: start.column + Int(contentSkip))
+                : SourceLocation(offset: contentOffset, line: start.line + 1, column: 1)
+            return TOMLStringSource(style: style, contentStart: content, rawContent: rawContent)
+        }
+        set {
+            guard let newValue else {
+                stringStyle = 0
+                rawContent = nil
+                return
+            }
+            stringStyle = newValue.style.rawValue + 1
+            contentSkip = UInt8(truncatingIfNeeded: max(0, newValue.contentStart.offset - Int(value.offset)))
+            rawContent = newValue.rawContent
+        }
+    }
 }
 
-/// A location plus the end of its span in 32-bit fields.
+/// A location plus the end of its span in 32-bit fields; offset -1 means "none".
 struct PackedSpan: Sendable, Hashable {
     var offset: Int32
     var end: Int32
     var line: Int32
     var column: Int32
+
+    static let none = PackedSpan(offset: -1, end: -1, line: 0, column: 0)
+
+    init(offset: Int32, end: Int32, line: Int32, column: Int32) {
+        self.offset = offset
+        self.end = end
+        self.line = line
+        self.column = column
+    }
 
     init(_ location: SourceLocation, end: Int) {
         offset = Int32(truncatingIfNeeded: location.offset)
@@ -103,6 +180,7 @@ struct PackedSpan: Sendable, Hashable {
         column = Int32(truncatingIfNeeded: location.column)
     }
 
+    var isNone: Bool { offset < 0 }
     var location: SourceLocation { SourceLocation(offset: Int(offset), line: Int(line), column: Int(column)) }
     var span: Range<Int> { Int(offset)..<Int(end) }
 }
@@ -111,7 +189,7 @@ struct PackedSpan: Sendable, Hashable {
 /// the file. `rawContent` is kept only when decoding is not the identity (escapes, line
 /// breaks); otherwise the decoded string itself is the source text.
 public struct TOMLStringSource: Sendable, Hashable {
-    public enum Style: Sendable, Hashable {
+    public enum Style: UInt8, Sendable, Hashable {
         case basic
         case literal
         case multilineBasic
@@ -122,18 +200,16 @@ public struct TOMLStringSource: Sendable, Hashable {
     }
 
     public var style: Style
-    private var start: PackedSpan
+    /// First byte of the content, after the opening quotes (and after the newline that a
+    /// multi-line string may start with, which is not part of the content).
+    public var contentStart: SourceLocation
     var rawContent: String?
 
     init(style: Style, contentStart: SourceLocation, rawContent: String?) {
         self.style = style
-        self.start = PackedSpan(contentStart, end: contentStart.offset)
+        self.contentStart = contentStart
         self.rawContent = rawContent
     }
-
-    /// First byte of the content, after the opening quotes (and after the newline that a
-    /// multi-line string may start with, which is not part of the content).
-    public var contentStart: SourceLocation { start.location }
 
     /// See `TOMLNode.sourceLocation(forContentOffset:)`.
     public func location(forContentOffset target: Int, decoded: String) -> SourceLocation {

@@ -20,11 +20,10 @@ public struct TOMLStatement: Sendable, Hashable {
     private var valueEnd: Int32 = -1
     private var commentStart: Int32 = -1
     private var commentEnd: Int32 = -1
-    private var line: Int32
-    private var column: Int32
+    private var contentOffset: Int32
 
     init(kind: Kind, span: Range<Int>, keySpan: Range<Int>?, valueSpan: Range<Int>?, commentSpan: Range<Int>?,
-         location: SourceLocation)
+         contentStart: Int)
     {
         self.kind = kind
         start = Int32(truncatingIfNeeded: span.lowerBound)
@@ -41,12 +40,8 @@ public struct TOMLStatement: Sendable, Hashable {
             commentStart = Int32(truncatingIfNeeded: commentSpan.lowerBound)
             commentEnd = Int32(truncatingIfNeeded: commentSpan.upperBound)
         }
-        line = Int32(truncatingIfNeeded: location.line)
-        column = Int32(truncatingIfNeeded: location.column)
-        locationOffset = Int32(truncatingIfNeeded: location.offset)
+        contentOffset = Int32(truncatingIfNeeded: contentStart)
     }
-
-    private var locationOffset: Int32
 
     /// The whole statement: leading whitespace through the line ending (if any).
     public var span: Range<Int> { Int(start)..<Int(end) }
@@ -60,10 +55,10 @@ public struct TOMLStatement: Sendable, Hashable {
     /// A `#` comment on this line, up to the line ending.
     public var commentSpan: Range<Int>? { commentStart < 0 ? nil : Int(commentStart)..<Int(commentEnd) }
 
-    /// First non-blank character of the statement (the span start for blank lines).
-    public var location: SourceLocation {
-        SourceLocation(offset: Int(locationOffset), line: Int(line), column: Int(column))
-    }
+    /// Offset of the first non-blank character (the line ending for blank lines). Use
+    /// `TOMLDocument.location(ofOffset:)` for its line and column; they are not stored
+    /// because a statement per line makes every stored byte count.
+    public var contentStart: Int { Int(contentOffset) }
 
     public var isHeader: Bool { kind == .table || kind == .arrayOfTables }
 }

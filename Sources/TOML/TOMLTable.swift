@@ -8,7 +8,7 @@ public struct TOMLTable: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         public var node: TOMLNode
         public var value: TOMLValue { node.value }
 
-        public init(key: String, node: TOMLNode) {
+        public init(key: String, node: consuming TOMLNode) {
             self.key = key
             self.node = node
         }
@@ -84,7 +84,7 @@ public struct TOMLTable: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     }
 
     /// Appends without checking for an existing key; the parser has already checked.
-    mutating func append(key: String, node: TOMLNode) {
+    mutating func append(key: String, node: consuming TOMLNode) {
         // Config tables are small; one allocation of 4 beats growing 1 → 2 → 4.
         if entries.capacity == 0 { entries.reserveCapacity(4) }
         entries.append(Entry(key: key, node: node))

@@ -55,11 +55,11 @@ struct TableBuilder {
     }
 
     private func slot(_ entryIndex: Int, in table: Int) -> Slot {
-        let node = tables[table].table.entries[entryIndex].node
-        guard let origin = node.origin, origin.definition != .value, case .integer(let id) = node.value else {
-            return .value(node)
-        }
-        return origin.definition == .arrayOfTables ? .tableArray(Int(id)) : .table(Int(id))
+        let definition = tables[table].table.entries[entryIndex].node.origin?.definition ?? .value
+        guard definition != .value,
+              case .integer(let id) = tables[table].table.entries[entryIndex].node.value
+        else { return .value(tables[table].table.entries[entryIndex].node) }
+        return definition == .arrayOfTables ? .tableArray(Int(id)) : .table(Int(id))
     }
 
     private mutating func append(_ key: String, _ slot: Slot, to table: Int) {
@@ -85,17 +85,13 @@ struct TableBuilder {
     // MARK: Headers
 
     /// Opens `[a.b.c]` (or `[[a.b.c]]` when `isArray`) and returns the table that
-    /// following key/values go into. `path` receives the resolved path, with the element
-    /// index for every array of tables passed through.
+    /// following key/values go into.
     mutating func openHeader(_ parts: [KeyPart], isArray: Bool, headerLocation: SourceLocation,
-                             headerSpan: Range<Int>, path: inout TOMLPath) throws(TOMLError) -> Int
+                             headerSpan: Range<Int>) throws(TOMLError) -> Int
     {
         var current = Self.root
-        path.removeAll(keepingCapacity: true)
-        path.reserveCapacity(parts.count + 1)
         for (position, part) in parts.enumerated() {
             let isLast = position == parts.count - 1
-            path.append(.key(part.name))
             let origin = TOMLOrigin(definition: .tableHeader, keyLocation: part.location, keySpan: part.span,
                                     valueLocation: headerLocation, valueSpan: headerSpan)
             guard let entryIndex = find(part.name, in: current) else {
@@ -114,7 +110,6 @@ struct TableBuilder {
                     arrays.append([element])
                     arrayOrigins.append(arrayOrigin)
                     append(part.name, .tableArray(arrays.count - 1), to: current)
-                    path.append(.index(0))
                     return element
                 } else {
                     let table = newTable(.header, origin)
@@ -153,7 +148,6 @@ struct TableBuilder {
                 if !isLast {
                     let elements = arrays[array]
                     guard let last = elements.last else { return Self.root }
-                    path.append(.index(elements.count - 1))
                     current = last
                     continue
                 }
@@ -164,7 +158,6 @@ struct TableBuilder {
                 elementOrigin.definition = .arrayOfTablesHeader
                 let element = newTable(.arrayElement, elementOrigin)
                 arrays[array].append(element)
-                path.append(.index(arrays[array].count - 1))
                 return element
             }
         }
@@ -174,7 +167,7 @@ struct TableBuilder {
     // MARK: Key/value pairs
 
     /// Inserts `node` under the (possibly dotted) key `parts` in `table`.
-    mutating func insert(_ node: TOMLNode, at parts: [KeyPart], into table: Int) throws(TOMLError) {
+    mutating func insert(_ node: consuming TOMLNode, at parts: [KeyPart], into table: Int) throws(TOMLError) {
         var current = table
         for (position, part) in parts.enumerated() {
             let isLast = position == parts.count - 1
@@ -182,7 +175,7 @@ struct TableBuilder {
                 if let existing = find(part.name, in: current) {
                     throw TOMLError("duplicate key `\(keyText(parts, through: position))` (first defined \(lineText(definitionLocation(of: slot(existing, in: current)))))", at: part.location)
                 }
-                append(part.name, .value(node), to: current)
+                tables[current].table.append(key: part.name, node: node)
                 return
             }
             guard let entryIndex = find(part.name, in: current) else {

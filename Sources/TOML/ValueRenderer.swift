@@ -108,3 +108,46 @@ func isBareKeyByte(_ byte: UInt8) -> Bool {
         return false
     }
 }
+
+extension ValueRenderer {
+    /// Whether a value reads better as its own `[section]` / `[[section]]` than inline.
+    static func isSectionValue(_ value: TOMLValue) -> Bool {
+        switch value {
+        case .table: return true
+        case .array(let array): return array.isArrayOfTables
+        default: return false
+        }
+    }
+
+    /// Lines of a new section for `table` at header path `keys` (without line endings; ""
+    /// marks a blank separator line). Scalars and inline arrays come first, then nested
+    /// tables as `[keys.k]` and arrays of tables as `[[keys.k]]`. A table holding only
+    /// sub-tables gets no header of its own, as a person would write it.
+    static func sectionLines(keys: [String], isArray: Bool, table: TOMLTable) -> [String] {
+        var lines: [String] = []
+        let header = keys.map(renderKey).joined(separator: ".")
+        let inline = table.entries.filter { !isSectionValue($0.value) }
+        let sections = table.entries.filter { isSectionValue($0.value) }
+        if isArray || !inline.isEmpty || sections.isEmpty {
+            lines.append(isArray ? "[[\(header)]]" : "[\(header)]")
+        }
+        for entry in inline {
+            lines.append(renderKey(entry.key) + " = " + render(entry.value))
+        }
+        for entry in sections {
+            switch entry.value {
+            case .table(let child):
+                if !lines.isEmpty { lines.append("") }
+                lines += sectionLines(keys: keys + [entry.key], isArray: false, table: child)
+            case .array(let array):
+                for element in array {
+                    if !lines.isEmpty { lines.append("") }
+                    lines += sectionLines(keys: keys + [entry.key], isArray: true, table: element.tableValue ?? TOMLTable())
+                }
+            default:
+                break
+            }
+        }
+        return lines
+    }
+}

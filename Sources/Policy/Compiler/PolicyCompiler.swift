@@ -25,7 +25,12 @@ public enum PolicyCompiler {
         }
         let root = TableReader(file: sources.config.path, table: configDocument.root, path: "", location: nil, sink: sink)
         let config = ConfigDecoder.decode(root)
-        for file in sources.policies { _ = parse(file, sink: sink) }
+        var decoded: [DecodedRules] = []
+        for file in sources.policies {
+            guard let document = parse(file, sink: sink) else { continue }
+            let reader = TableReader(file: file.path, table: document.root, path: "", location: nil, sink: sink)
+            decoded.append(PolicyFileDecoder.decode(reader))
+        }
 
         var prices = basePrices
         if let imported = sources.importedPrices {
@@ -36,8 +41,10 @@ public enum PolicyCompiler {
             }
         }
         applyOverrides(config.pricing, to: &prices, configFile: sources.config.path, root: root, sink: sink)
+        let rules = RuleChecker(sink: sink, prices: prices).check(decoded)
 
-        guard !sink.hasErrors else { return Result(snapshot: nil, diagnostics: sink.diagnostics) }
+        let diagnostics = sorted(sink.diagnostics, files: sources.allFiles.map(\.path))
+        guard !sink.hasErrors else { return Result(snapshot: nil, diagnostics: diagnostics) }
         var storage = config.storage
         let configDirectory = (sources.config.path as NSString).deletingLastPathComponent
         storage.path = DataHome.resolve(storagePath: config.storage.path, configDirectory: configDirectory, environment: environment)
@@ -45,8 +52,22 @@ public enum PolicyCompiler {
             version: PolicyVersion.of(sources), loadedAt: now, files: sources.allFiles.map(\.path),
             server: config.server, storage: storage, providers: config.providers, prices: prices,
             budget: config.budget, alerts: config.alerts, webhooks: config.webhooks, logging: config.logging,
-            dedup: config.dedup)
-        return Result(snapshot: snapshot, diagnostics: sink.diagnostics)
+            dedup: config.dedup, rules: rules)
+        return Result(snapshot: snapshot, diagnostics: diagnostics)
+    }
+
+    /// Errors first, then by file (in compile order), line and column, like a compiler.
+    static func sorted(_ diagnostics: [Diagnostic], files: [String]) -> [Diagnostic] {
+        let order = Dictionary(files.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return diagnostics.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if x.severity != y.severity { return x.severity > y.severity }
+            let (fx, fy) = (order[x.file] ?? Int.max, order[y.file] ?? Int.max)
+            if fx != fy { return fx < fy }
+            if x.line != y.line { return x.line < y.line }
+            if x.column != y.column { return x.column < y.column }
+            return a.offset < b.offset
+        }.map(\.element)
     }
 
     static func parse(_ file: PolicySources.File, sink: DiagnosticSink) -> TOMLDocument? {

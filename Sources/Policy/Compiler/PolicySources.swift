@@ -11,6 +11,9 @@ public struct PolicySources: Sendable, Equatable {
             self.path = path
             self.bytes = bytes
         }
+
+        /// Stands in for config.toml when only policy files are checked: all defaults.
+        public static let emptyConfig = File(path: "(defaults)", bytes: [])
     }
 
     public var config: File
@@ -28,13 +31,20 @@ public struct PolicySources: Sendable, Equatable {
         self.importedPrices = importedPrices
     }
 
-    public var allFiles: [File] { [config] + policies + (importedPrices.map { [$0] } ?? []) }
+    public var allFiles: [File] {
+        (config == .emptyConfig ? [] : [config]) + policies + (importedPrices.map { [$0] } ?? [])
+    }
 }
 
 /// A file that could not be read at all (as opposed to one with findings).
 public struct PolicyReadError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 
     public var description: String { "\(path): cannot read: \(reason)" }
 }
@@ -68,6 +78,25 @@ extension PolicySources {
             sources.importedPrices = try readFile(priceFile)
         }
         return sources
+    }
+
+    /// A policy folder checked on its own, with default settings in place of a config file.
+    public static func loadPolicyFolder(_ directory: String) throws(PolicyReadError) -> PolicySources {
+        var policies: [File] = []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw PolicyReadError(path: directory, reason: error.localizedDescription)
+        }
+        for name in names.sorted() where isPolicyFileName(name) {
+            policies.append(try readFile((directory as NSString).appendingPathComponent(name)))
+        }
+        return PolicySources(config: .emptyConfig, policies: policies, policyDirectory: directory)
+    }
+
+    public static func readPolicyFile(_ path: String) throws(PolicyReadError) -> File {
+        try readFile(path)
     }
 
     /// `*.toml`, but not editor leftovers (`.#x.toml`, `x.toml~`, `.x.toml.swp`, hidden files).

@@ -19,13 +19,14 @@ public final class PolicySnapshot: Sendable {
     public let webhooks: WebhookSettings
     public let logging: LoggingSettings
     public let dedup: DedupSettings
+    public let rules: CompiledRules
 
     public init(version: String, loadedAt: Date = Date(), files: [String] = [],
                 server: ServerSettings = ServerSettings(), storage: StorageSettings = StorageSettings(),
                 providers: [Provider: ProviderSettings] = [:], prices: PriceTable = .shipped,
                 budget: BudgetSettings = BudgetSettings(), alerts: AlertSettings = AlertSettings(),
                 webhooks: WebhookSettings = WebhookSettings(), logging: LoggingSettings = LoggingSettings(),
-                dedup: DedupSettings = DedupSettings()) {
+                dedup: DedupSettings = DedupSettings(), rules: CompiledRules = CompiledRules()) {
         self.version = version
         self.loadedAt = loadedAt
         self.files = files
@@ -42,6 +43,7 @@ public final class PolicySnapshot: Sendable {
         self.webhooks = webhooks
         self.logging = logging
         self.dedup = dedup
+        self.rules = rules
     }
 
     public func settings(for provider: Provider) -> ProviderSettings {

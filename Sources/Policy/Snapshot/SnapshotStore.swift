@@ -58,5 +58,10 @@ public final class SnapshotStore: Sendable {
         }
     }
 
+    /// A reload found nothing to change: the files are valid again, so the old error is moot.
+    public func clearFailure() {
+        state.withLock { $0.lastError = nil }
+    }
+
     public var reloadState: ReloadState { state.withLock { $0 } }
 }

@@ -79,7 +79,11 @@ public struct Daemon {
         let host = hostOverride ?? snapshot.server.host
         let port = portOverride ?? snapshot.server.port
         let logger = self.logger
-        let app = server.makeApplication(host: host, port: port, extraServices: [RecorderService(recorder: recorder)]) { bound in
+        let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)
+        let watcher = PolicyWatcherService(reloader: reloader, configPath: configPath,
+                                           policyDirectory: sources.policyDirectory, logger: logger)
+        let app = server.makeApplication(host: host, port: port,
+                                         extraServices: [RecorderService(recorder: recorder), watcher]) { bound in
             logger.notice("TokenLens \(Self.version) listening on http://\(host):\(bound) (policy \(snapshot.version), data \(home))")
             // A machine-readable line for scripts and tests that start the daemon on port 0.
             FileHandle.standardOutput.write(Data("TOKENLENS_READY http://\(host):\(bound)\n".utf8))

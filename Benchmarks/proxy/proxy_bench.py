@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Proxy benchmark: the same wrk load sent straight to a fixed local provider (nginx) and
+through TokenLens, in one run, at 1, 16 and 64 connections, for a JSON and an SSE response.
+Reports requests/s, p50/p99 latency, the latency TokenLens adds, throughput relative to direct,
+and the daemon's peak RSS. Prints a Markdown table."""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(text):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    lat = {}
+    for pct, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M):
+        lat[int(pct)] = float(value) * UNITS[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(r"Socket errors: (.*)", text)
+    return {"rps": rps, "p50": lat[50], "p99": lat[99], "non2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def wrk(url, script, connections, duration):
+    threads = 1 if connections == 1 else 2
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+                          "-s", str(HERE / script), url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+class RSSSampler(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0, False
+
+    def run(self):
+        while not self.stop:
+            try:
+                status = Path(f"/proc/{self.pid}/status").read_text()
+                rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+                self.peak = max(self.peak, rss)
+            except (OSError, AttributeError):
+                return
+            time.sleep(0.2)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tokenlens", required=True)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", default="1,16,64")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="tokenlens-bench-"))
+    ngx_port = free_port()
+    conf = (HERE / "nginx.conf.template").read_text().replace("@PORT@", str(ngx_port)) \
+        .replace("@DIR@", str(work)).replace("@ROOT@", str(HERE))
+    (work / "nginx.conf").write_text(conf)
+    nginx = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-p", str(work)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (work / "config.toml").write_text(
+        f'[storage]\npath = "{work}/data"\n[providers.openai]\nbase_url = "http://127.0.0.1:{ngx_port}"\n')
+    daemon = subprocess.Popen([args.tokenlens, "daemon", "--config", str(work / "config.toml"), "--port", "0",
+                               "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = daemon.stdout.readline()
+        proxy = re.search(r"TOKENLENS_READY (\S+)", line).group(1)
+        wait_port(ngx_port)
+        sampler = RSSSampler(daemon.pid)
+        sampler.start()
+        rows = []
+        for kind, script, path in [("JSON", "chat.lua", "/v1/chat/completions"),
+                                   ("SSE", "stream.lua", "/stream/v1/chat/completions")]:
+            direct_url = f"http://127.0.0.1:{ngx_port}{path}"
+            proxy_url = f"{proxy}/proxy/openai{path}"
+            wrk(proxy_url, script, 4, 2)  # warm up pools and caches
+            for connections in [int(c) for c in args.connections.split(",")]:
+                direct = wrk(direct_url, script, connections, args.duration)
+                proxied = wrk(proxy_url, script, connections, args.duration)
+                rows.append((kind, connections, direct, proxied))
+        sampler.stop = True
+        sampler.join()
+        status = Path(f"/proc/{daemon.pid}/status").read_text()
+        hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    print(f"## Proxy benchmark ({args.duration} s per run, {os.cpu_count()} cores, wrk → nginx, direct vs through TokenLens)\n")
+    print("| body | conns | direct req/s | proxied req/s | proxied/direct | direct p50 ms | proxied p50 ms | added p50 ms | direct p99 ms | proxied p99 ms | added p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for kind, connections, d, p in rows:
+        errors = f"{p['non2xx']} non-2xx" + (f", {p['socket_errors']}" if p["socket_errors"] else "")
+        print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
+              f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
+              f"{p['p99'] - d['p99']:.3f} | {errors} |")
+    print(f"\nDaemon RSS under load: peak sampled {sampler.peak / 1024:.1f} MB, VmHWM {hwm / 1024:.1f} MB.")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

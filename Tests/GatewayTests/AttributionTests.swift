@@ -1,0 +1,105 @@
+@testable import Gateway
+import HTTPTypes
+import NIOHTTP1
+import Testing
+
+struct ProxyRouteTests {
+    @Test func providerSourceAndPath() throws {
+        let route = try #require(ProxyRoute(path: "/proxy/openai+my%20agent/v1/chat/completions"))
+        #expect(route.provider == .openai)
+        #expect(route.source == "my agent")
+        #expect(route.upstreamPath == "/v1/chat/completions")
+        #expect(ProxyRoute(path: "/proxy/google/v1beta/models/gemini-2.5-pro:generateContent")?.upstreamPath
+                == "/v1beta/models/gemini-2.5-pro:generateContent")
+        #expect(ProxyRoute(path: "/proxy/mistral/v1/chat")?.provider == nil)
+        #expect(ProxyRoute(path: "/api/status") == nil)
+    }
+
+    @Test func upstreamURLKeepsPathAndQuery() {
+        #expect(ProxyEngine.upstreamURL(base: "http://h:1/", path: "/v1beta/models/x:streamGenerateContent", query: "alt=sse")
+                == "http://h:1/v1beta/models/x:streamGenerateContent?alt=sse")
+    }
+}
+
+struct CallAttributionTests {
+    func headers(_ pairs: [(String, String)]) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in pairs { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return fields
+    }
+
+    @Test func headerBeatsURLBeatsUserAgent() {
+        let ua = ("User-Agent", "claude-cli/2.0.14 (external, cli)")
+        #expect(CallAttribution(headers: headers([("X-TokenLens-Source", "billing-bot"), ua]), urlSource: "x").source == "billing-bot")
+        #expect(CallAttribution(headers: headers([ua]), urlSource: "x").source == "x")
+        #expect(CallAttribution(headers: headers([ua]), urlSource: nil).source == "claude-code")
+        #expect(CallAttribution(headers: headers([]), urlSource: nil).source == "unknown")
+    }
+
+    @Test(arguments: [
+        ("codex_cli_rs/0.46.0 (Debian 12; x86_64) xterm", "codex"),
+        ("OpenAI/Python 1.109.1", "openai-python"),
+        ("AsyncAnthropic/Python 0.69.0", "anthropic-python"),
+        ("Aider/0.86", "aider"),
+    ])
+    func knownUserAgents(agent: String, source: String) {
+        #expect(CallAttribution(headers: headers([("User-Agent", agent)]), urlSource: nil).source == source)
+    }
+
+    @Test func tags() {
+        let attribution = CallAttribution(headers: headers([("X-TokenLens-Tags", " team=search , env=dev,broken, =x")]), urlSource: nil)
+        #expect(attribution.tags == ["team": "search", "env": "dev"])
+    }
+}
+
+struct ForwardedHeadersTests {
+    @Test func secretsGoUpstreamTokenLensHeadersDoNot() {
+        var fields = HTTPFields()
+        fields[.authorization] = "Bearer sk-secret"
+        fields[HTTPField.Name("x-api-key")!] = "key"
+        fields[HTTPField.Name("X-TokenLens-Source")!] = "agent"
+        fields[.connection] = "keep-alive"
+        fields[.acceptEncoding] = "gzip, deflate, br, zstd"
+        let upstream = ForwardedHeaders.upstreamRequest(fields, identityOnly: false)
+        #expect(upstream["authorization"] == ["Bearer sk-secret"])
+        #expect(upstream["x-api-key"] == ["key"])
+        #expect(upstream["x-tokenlens-source"].isEmpty)
+        #expect(upstream["connection"].isEmpty && upstream["host"].isEmpty)
+        #expect(upstream["accept-encoding"] == ["gzip, deflate"])
+        #expect(ForwardedHeaders.upstreamRequest(fields, identityOnly: true)["accept-encoding"] == ["identity"])
+    }
+
+    @Test func responseLengthDroppedWhenTheBodyChanges() {
+        let headers = HTTPHeaders([("Content-Length", "10"), ("Transfer-Encoding", "chunked"), ("X-Request-Id", "r")])
+        let kept = ForwardedHeaders.clientResponse(headers, keepLength: true)
+        #expect(kept[.contentLength] == "10" && kept[.transferEncoding] == nil && kept[HTTPField.Name("X-Request-Id")!] == "r")
+        #expect(ForwardedHeaders.clientResponse(headers, keepLength: false)[.contentLength] == nil)
+    }
+}
+
+struct RequestIDTests {
+    @Test func idsSortByCreation() {
+        let generator = RequestIDGenerator()
+        let ids = (0..<1000).map { _ in generator.next() }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == 1000)
+        #expect(ids.allSatisfy { $0.count == 26 })
+    }
+}
+
+struct InflaterTests {
+    @Test func inflatesGzipAcrossChunks() throws {
+        // "hello hello hello\n" gzip-compressed by `gzip -c`.
+        let gz: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9,
+                           0x57, 0xc8, 0x40, 0x90, 0x5c, 0x00, 0x3b, 0x7c, 0x8a, 0xdf, 0x12, 0x00, 0x00, 0x00]
+        for cut in 1..<gz.count {
+            let inflater = try #require(Inflater(contentEncoding: "gzip"))
+            var out: [UInt8] = []
+            for part in [Array(gz[..<cut]), Array(gz[cut...])] {
+                part.withUnsafeBytes { inflater.inflate($0) { out += $0 } }
+            }
+            #expect(String(decoding: out, as: UTF8.self) == "hello hello hello\n")
+        }
+        #expect(Inflater(contentEncoding: "br") == nil)
+    }
+}
