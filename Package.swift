@@ -71,6 +71,7 @@ let package = Package(
                     "Gateway", "Recorder", "Insights", "Policy", "Providers",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                    .product(name: "HTTPTypes", package: "swift-http-types"),
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Crypto", package: "swift-crypto"),

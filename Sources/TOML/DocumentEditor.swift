@@ -13,6 +13,10 @@
 extension TOMLDocument {
     /// Sets `value` at `path`, creating tables as needed (`["servers", 0, "port"]`).
     public mutating func setValue(_ value: TOMLValue, at path: TOMLPath) throws(TOMLEditError) {
+        // TOML readers (this one included) bound nesting; refuse to write what they reject.
+        guard path.count + value.nestingDepth(limit: Parser.maximumDepth) <= Parser.maximumDepth else {
+            throw .unsupportedLayout(path, reason: "the value nests more than \(Parser.maximumDepth) levels deep")
+        }
         try commit(root.setting(value, at: path), path: path)
     }
 
@@ -342,15 +346,15 @@ struct DocumentEditor {
 
     /// Removes a key/value line with its trailing comment and documenting comments.
     private mutating func removeStatement(_ index: Int) {
-        plan.remove(layout.attachedStart(of: index)..<layout.statements[index].span.upperBound)
+        plan.remove(layout.attachedStart(of: index)..<max(layout.bodyStart, layout.statements[index].span.upperBound))
     }
 
     /// Removes a block's text; at the end of the file the blank lines before it go too, so
     /// the file does not end in a gap. When a kept comment sits right above the block, the
     /// block's trailing blank lines stay so that comment does not run into the next one.
     private mutating func removeRegion(_ range: Range<Int>) {
-        var start = range.lowerBound
-        var end = range.upperBound
+        var start = max(layout.bodyStart, range.lowerBound)
+        var end = max(start, range.upperBound)
         if start > 0, let previous = layout.statementIndex(containing: start - 1),
            layout.statements[previous].kind == .comment
         {
@@ -361,7 +365,7 @@ struct DocumentEditor {
             }
         }
         if range.upperBound == layout.bytes.count {
-            while start > 0, let previous = layout.statementIndex(containing: start - 1),
+            while start > layout.bodyStart, let previous = layout.statementIndex(containing: start - 1),
                   layout.statements[previous].kind == .blank
             {
                 start = layout.statements[previous].span.lowerBound
@@ -436,16 +440,17 @@ struct DocumentEditor {
         } else {
             offset = layout.bytes.count
         }
-        if offset > 0, layout.bytes[offset - 1] != 0x0A { text = newline + text }
+        if offset > layout.bodyStart, layout.bytes[offset - 1] != 0x0A { text = newline + text }
         plan.insert(text, at: offset)
     }
 
     /// Inserts section lines at a line boundary, separated by blank lines from the text
     /// around them.
-    private mutating func insertSection(_ lines: [String], at offset: Int) {
+    private mutating func insertSection(_ lines: [String], at proposedOffset: Int) {
+        let offset = max(layout.bodyStart, proposedOffset)
         var text = ""
-        if offset > 0, layout.bytes[offset - 1] != 0x0A { text += newline }
-        if offset > 0, !layout.followsBlankLine(offset) || !text.isEmpty { text += newline }
+        if offset > layout.bodyStart, layout.bytes[offset - 1] != 0x0A { text += newline }
+        if offset > layout.bodyStart, !layout.followsBlankLine(offset) || !text.isEmpty { text += newline }
         text += lines.map { $0 + newline }.joined()
         if !layout.precedesBlankLine(offset) { text += newline }
         plan.insert(text, at: offset)

@@ -20,11 +20,14 @@ struct DocumentLayout {
     private(set) var keys: [[String]] = []
     /// The document's line ending, used for inserted lines.
     let newline: String
+    /// Offset after a byte-order mark; nothing may be inserted or removed before it.
+    let bodyStart: Int
 
     init(_ document: TOMLDocument) {
         bytes = document.bytes
         statements = document.statements
         newline = Self.detectNewline(bytes)
+        bodyStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         keys = Array(repeating: [], count: statements.count)
         bytes.withUnsafeBufferPointer { buffer in
             var scanner = Scanner(bytes: buffer)
@@ -125,13 +128,13 @@ struct DocumentLayout {
     func attachedStart(of statement: Int) -> Int {
         var first = statement
         while first > 0, statements[first - 1].kind == .comment { first -= 1 }
-        if first == 0, first < statement { return statements[statement].span.lowerBound }
-        return statements[first].span.lowerBound
+        if first == 0, first < statement { return max(bodyStart, statements[statement].span.lowerBound) }
+        return max(bodyStart, statements[first].span.lowerBound)
     }
 
     /// Where a block's text starts: its header's attached comments (0 for the root).
     func regionStart(ofBlock block: Int) -> Int {
-        guard let header = blocks[block].header else { return 0 }
+        guard let header = blocks[block].header else { return bodyStart }
         return attachedStart(of: header)
     }
 

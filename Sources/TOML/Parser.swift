@@ -34,24 +34,25 @@ struct Parser {
         if let bad = invalidOffset {
             throw scanner.error("invalid UTF-8 byte 0x\(String(scanner.bytes[bad], radix: 16, uppercase: true)); TOML files must be UTF-8", at: bad)
         }
+        // Generous reservations cost nothing until touched, and avoid copying as they grow.
         statements.reserveCapacity(scanner.bytes.count / 16)
+        builder.reserveCapacity(tables: scanner.bytes.count / 64)
         var statementStart = 0
         while !scanner.isAtEnd {
             scanner.skipWhitespace()
-            let contentStart = scanner.position
             guard let byte = scanner.current else {
-                append(.blank, statementStart, contentStart)
+                append(.blank, statementStart)
                 statementStart = scanner.position
                 break
             }
             switch byte {
             case 0x0A, 0x0D:
                 try scanner.consumeLineBreak()
-                append(.blank, statementStart, contentStart)
+                append(.blank, statementStart)
             case UInt8(ascii: "#"):
                 let comment = try scanner.scanComment()
                 _ = try scanner.finishLine(after: "comment")
-                append(.comment, statementStart, contentStart, comment: comment)
+                append(.comment, statementStart, comment: comment)
             case UInt8(ascii: "["):
                 try parseHeader(statementStart)
             default:
@@ -61,16 +62,22 @@ struct Parser {
         }
         if statementStart < scanner.bytes.count {
             // Only a byte-order mark: keep it in a statement so spans still tile the input.
-            append(.blank, statementStart, statementStart)
+            append(.blank, statementStart)
         }
         return Output(statements: statements, root: builder.finishDocument())
     }
 
-    private mutating func append(_ kind: TOMLStatement.Kind, _ start: Int, _ contentStart: Int,
-                                 key: Range<Int>? = nil, value: Range<Int>? = nil, comment: Range<Int>? = nil)
+    /// Records the statement that ends at the scanner's position.
+    private mutating func append(_ kind: TOMLStatement.Kind, _ start: Int, key: Range<Int>? = nil,
+                                 value: Range<Int>? = nil, comment: Range<Int>? = nil)
     {
-        statements.append(TOMLStatement(kind: kind, span: start..<scanner.position, keySpan: key, valueSpan: value,
-                                        commentSpan: comment, contentStart: contentStart))
+        let end = scanner.position
+        var lineEnding = 0
+        if end > start, scanner.bytes[end - 1] == 0x0A {
+            lineEnding = end - 1 > start && scanner.bytes[end - 2] == 0x0D ? 2 : 1
+        }
+        statements.append(TOMLStatement(kind: kind, span: start..<end, keySpan: key, valueSpan: value,
+                                        commentSpan: comment, lineEndingLength: lineEnding))
     }
 
     // MARK: Statements
@@ -100,7 +107,7 @@ struct Parser {
         currentDepth = keyParts.count
         let bytes = scanner.bytes
         let comment = try scanner.finishLine(after: "table header `\(String(decoding: bytes[headerSpan], as: UTF8.self))`")
-        append(isArray ? .arrayOfTables : .table, start, open, key: keySpan, value: headerSpan, comment: comment)
+        append(isArray ? .arrayOfTables : .table, start, key: keySpan, value: headerSpan, comment: comment)
     }
 
     private mutating func parseKeyValue(_ start: Int) throws(TOMLError) {
@@ -119,10 +126,10 @@ struct Parser {
         var node = try parseValue(depth: depth)
         let valueSpan = node.origin?.valueSpan
         if let last = keyParts.last { node.origin?.setKey(last.location, end: last.span.upperBound) }
-        try builder.insert(node, at: keyParts, into: currentTable)
+        try builder.insert(consume node, at: keyParts, into: currentTable)
         let parts = keyParts
         let comment = try scanner.finishLine(after: "the value of `\(Self.keyDescription(parts))`")
-        append(.keyValue, start, keyStart, key: keyStart..<keyEnd, value: valueSpan, comment: comment)
+        append(.keyValue, start, key: keyStart..<keyEnd, value: valueSpan, comment: comment)
     }
 
     private mutating func locateKeyParts() {
@@ -203,7 +210,7 @@ struct Parser {
                 scanner.position += 1
                 return TOMLArray(nodes: nodes)
             }
-            if nodes.isEmpty { nodes.reserveCapacity(4) }
+            if nodes.isEmpty { nodes.reserveCapacity(2) }
             nodes.append(try parseValue(depth: depth + 1))
             try scanner.skipArrayTrivia()
             switch scanner.current {

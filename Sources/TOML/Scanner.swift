@@ -119,6 +119,12 @@ struct Scanner {
     /// After a complete statement: optional whitespace and comment, then a line ending or
     /// the end of input. Returns the comment's span.
     mutating func finishLine(after what: @autoclosure () -> String) throws(TOMLError) -> Range<Int>? {
+        if current == 0x0A {
+            // The common case: the line ends right after the value.
+            position += 1
+            noteLineBreak(nextLineAt: position)
+            return nil
+        }
         skipWhitespace()
         var comment: Range<Int>?
         if current == UInt8(ascii: "#") { comment = try scanComment() }

@@ -33,6 +33,9 @@ public struct TOMLDocument: Sendable, Equatable, CustomStringConvertible {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
     public var description: String { text }
 
+    /// The root table as a value, for code that walks `TOMLValue`s.
+    public var rootValue: TOMLValue { .table(root) }
+
     /// Located node at `path` (`["servers", 0, "port"]`).
     public func node(at path: TOMLPath) -> TOMLNode? { root.node(at: path) }
 

@@ -133,13 +133,16 @@ public struct TOMLTable: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         node(at: path)?.value
     }
 
-    public func makeIterator() -> AnyIterator<(key: String, value: TOMLValue)> {
-        var iterator = entries.makeIterator()
-        return AnyIterator {
-            guard let entry = iterator.next() else { return nil }
-            return (entry.key, entry.node.value)
+    /// Iterates `(key, value)` pairs in document order.
+    public struct Iterator: IteratorProtocol {
+        fileprivate var base: IndexingIterator<[Entry]>
+
+        public mutating func next() -> (key: String, value: TOMLValue)? {
+            base.next().map { ($0.key, $0.node.value) }
         }
     }
+
+    public func makeIterator() -> Iterator { Iterator(base: entries.makeIterator()) }
 
     /// Order-insensitive: two tables are equal when they have the same keys with equal values.
     public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {

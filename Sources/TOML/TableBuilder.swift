@@ -48,6 +48,10 @@ struct TableBuilder {
 
     static let root = 0
 
+    mutating func reserveCapacity(tables count: Int) {
+        tables.reserveCapacity(count)
+    }
+
     // MARK: Lookup and insertion
 
     private func find(_ key: String, in table: Int) -> Int? {
@@ -92,6 +96,8 @@ struct TableBuilder {
         var current = Self.root
         for (position, part) in parts.enumerated() {
             let isLast = position == parts.count - 1
+            // Messages name the key as written up to this part; built only when throwing.
+            func shown() -> String { keyText(parts, through: position) }
             let origin = TOMLOrigin(definition: .tableHeader, keyLocation: part.location, keySpan: part.span,
                                     valueLocation: headerLocation, valueSpan: headerSpan)
             guard let entryIndex = find(part.name, in: current) else {
@@ -122,9 +128,9 @@ struct TableBuilder {
             case .value(let node):
                 let line = lineText(node.origin?.keyLocation ?? node.origin?.valueLocation)
                 if isLast, isArray, case .array = node.value {
-                    throw TOMLError("cannot append to `\(keyText(parts, through: position))` with `[[\(keyText(parts, through: position))]]`: it is a static array defined \(line), and static arrays cannot be extended", at: part.location)
+                    throw TOMLError("cannot append to `\(shown())` with `[[\(shown())]]`: it is a static array defined \(line), and static arrays cannot be extended", at: part.location)
                 }
-                throw TOMLError(valueConflict(keyText(parts, through: position), node, line), at: part.location)
+                throw TOMLError(valueConflict(shown(), node, line), at: part.location)
             case .table(let table):
                 if !isLast {
                     current = table
@@ -132,7 +138,7 @@ struct TableBuilder {
                 }
                 let line = lineText(tables[table].origin.valueLocation)
                 if isArray {
-                    throw TOMLError("`\(keyText(parts, through: position))` is already defined as a table \(line), so `[[\(keyText(parts, through: position))]]` cannot make it an array of tables", at: part.location)
+                    throw TOMLError("`\(shown())` is already defined as a table \(line), so `[[\(shown())]]` cannot make it an array of tables", at: part.location)
                 }
                 switch tables[table].kind {
                 case .implicitByHeader:
@@ -140,9 +146,9 @@ struct TableBuilder {
                     tables[table].origin = origin
                     return table
                 case .dotted:
-                    throw TOMLError("table `\(keyText(parts, through: position))` was already created by dotted keys \(lineText(tables[table].origin.keyLocation)); it cannot be reopened with a `[\(keyText(parts, through: position))]` header", at: part.location)
+                    throw TOMLError("table `\(shown())` was already created by dotted keys \(lineText(tables[table].origin.keyLocation)); it cannot be reopened with a `[\(shown())]` header", at: part.location)
                 case .header, .arrayElement, .inline:
-                    throw TOMLError("table `\(keyText(parts, through: position))` is defined twice (first \(line))", at: part.location)
+                    throw TOMLError("table `\(shown())` is defined twice (first \(line))", at: part.location)
                 }
             case .tableArray(let array):
                 if !isLast {
@@ -152,7 +158,7 @@ struct TableBuilder {
                     continue
                 }
                 guard isArray else {
-                    throw TOMLError("`\(keyText(parts, through: position))` is an array of tables \(lineText(arrayOrigins[array].valueLocation)); add elements with `[[\(keyText(parts, through: position))]]`, not `[\(keyText(parts, through: position))]`", at: part.location)
+                    throw TOMLError("`\(shown())` is an array of tables \(lineText(arrayOrigins[array].valueLocation)); add elements with `[[\(shown())]]`, not `[\(shown())]`", at: part.location)
                 }
                 var elementOrigin = origin
                 elementOrigin.definition = .arrayOfTablesHeader
@@ -171,9 +177,10 @@ struct TableBuilder {
         var current = table
         for (position, part) in parts.enumerated() {
             let isLast = position == parts.count - 1
+            func shown() -> String { keyText(parts, through: position) }
             if isLast {
                 if let existing = find(part.name, in: current) {
-                    throw TOMLError("duplicate key `\(keyText(parts, through: position))` (first defined \(lineText(definitionLocation(of: slot(existing, in: current)))))", at: part.location)
+                    throw TOMLError("duplicate key `\(shown())` (first defined \(lineText(definitionLocation(of: slot(existing, in: current)))))", at: part.location)
                 }
                 tables[current].table.append(key: part.name, node: node)
                 return
@@ -192,15 +199,14 @@ struct TableBuilder {
                 current = next
             case .table(let next):
                 let header = tables[next].origin.valueLocation
-                let shown = keyText(parts, through: position)
                 if tables[next].kind == .implicitByHeader {
-                    throw TOMLError("cannot add keys to table `\(shown)` with a dotted key: it was created implicitly by the table header \(lineText(header)), and dotted keys may only extend tables they created", at: part.location)
+                    throw TOMLError("cannot add keys to table `\(shown())` with a dotted key: it was created implicitly by the table header \(lineText(header)), and dotted keys may only extend tables they created", at: part.location)
                 }
-                throw TOMLError("cannot add keys to table `\(shown)` with a dotted key: it is defined by a table header \(lineText(header)); put the key under that header instead", at: part.location)
+                throw TOMLError("cannot add keys to table `\(shown())` with a dotted key: it is defined by a table header \(lineText(header)); put the key under that header instead", at: part.location)
             case .tableArray:
-                throw TOMLError("cannot use a dotted key to add to `\(keyText(parts, through: position))`, which is an array of tables \(lineText(definitionLocation(of: slot)))", at: part.location)
+                throw TOMLError("cannot use a dotted key to add to `\(shown())`, which is an array of tables \(lineText(definitionLocation(of: slot)))", at: part.location)
             case .value(let existing):
-                throw TOMLError(valueConflict(keyText(parts, through: position), existing, lineText(definitionLocation(of: slot))), at: part.location)
+                throw TOMLError(valueConflict(shown(), existing, lineText(definitionLocation(of: slot))), at: part.location)
             }
         }
     }

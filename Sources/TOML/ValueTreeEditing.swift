@@ -96,3 +96,19 @@ extension TOMLTable {
         return result
     }
 }
+
+extension TOMLValue {
+    /// Levels of arrays and tables below this value, counted no further than `limit + 1` so
+    /// the walk itself stays shallow for hostile values.
+    func nestingDepth(limit: Int) -> Int {
+        guard limit >= 0 else { return 1 }
+        switch self {
+        case .array(let array):
+            return 1 + (array.map { $0.nestingDepth(limit: limit - 1) }.max() ?? 0)
+        case .table(let table):
+            return 1 + (table.entries.map { $0.value.nestingDepth(limit: limit - 1) }.max() ?? 0)
+        default:
+            return 0
+        }
+    }
+}

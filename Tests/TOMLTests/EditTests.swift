@@ -233,6 +233,13 @@ import Testing
         #expect(result == "a = 1\n\n[server]\nport = 1\n\n[[items]]\nx = 1\n")
     }
 
+    @Test func byteOrderMarkStaysFirst() throws {
+        let text = "\u{FEFF}# c\n[a]\nx = 1\n"
+        #expect(try edited(text) { try $0.setValue(1, at: ["top"]) } == "\u{FEFF}# c\ntop = 1\n\n[a]\nx = 1\n")
+        #expect(try edited("\u{FEFF}[a]\nx = 1\n") { try $0.removeValue(at: ["a"]) } == "\u{FEFF}")
+        #expect(try edited("\u{FEFF}") { try $0.setValue(["k": 1], at: ["t"]) } == "\u{FEFF}[t]\nk = 1\n")
+    }
+
     @Test func invalidEditsThrowAndLeaveTheDocumentAlone() throws {
         var document = try TOMLDocument(parsing: Self.gateway)
         #expect(throws: TOMLEditError.notATable(["server", "port"])) {
@@ -243,6 +250,9 @@ import Testing
         #expect(throws: TOMLEditError.notAnArrayOfTables(["server"])) {
             try document.appendTable([:], toArrayAt: ["server"])
         }
+        var deep: TOMLValue = 1
+        for _ in 0..<500 { deep = [deep] }
+        #expect(throws: TOMLEditError.self) { try document.setValue(deep, at: ["deep"]) }
         #expect(document.text == Self.gateway)
     }
 }

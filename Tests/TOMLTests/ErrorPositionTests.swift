@@ -27,7 +27,7 @@ import Testing
 
     @Test func tableDefinedTwice() throws {
         let error = try #require(parseError("[servers]\na = 1\n\n[servers]\nb = 2\n"))
-        #expect((error.line, error.column, error.offset) == (4, 2, 17))
+        #expect((error.line, error.column, error.offset) == (4, 2, 18))
         #expect(error.message == "table `servers` is defined twice (first at line 1)")
         #expect(error.formatted(file: "policies/quotas.toml")
             == "policies/quotas.toml:4:2: error: table `servers` is defined twice (first at line 1)")
@@ -46,8 +46,8 @@ import Testing
     }
 
     @Test func columnsCountScalarsNotBytes() throws {
-        let error = try #require(parseError("名前 = tru\n"))
-        #expect((error.line, error.column, error.offset) == (1, 6, 9))
+        let error = try #require(parseError("\"名前\" = tru\n"))
+        #expect((error.line, error.column, error.offset) == (1, 8, 11))
         #expect(error.message.hasPrefix("invalid value `tru`"))
     }
 

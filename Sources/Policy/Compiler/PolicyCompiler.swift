@@ -52,7 +52,7 @@ public enum PolicyCompiler {
             version: PolicyVersion.of(sources), loadedAt: now, files: sources.allFiles.map(\.path),
             server: config.server, storage: storage, providers: config.providers, prices: prices,
             budget: config.budget, alerts: config.alerts, webhooks: config.webhooks, logging: config.logging,
-            dedup: config.dedup, rules: rules)
+            dedup: config.dedup, rules: rules, priceOverrides: config.pricing)
         return Result(snapshot: snapshot, diagnostics: diagnostics)
     }
 

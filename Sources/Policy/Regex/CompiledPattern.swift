@@ -9,6 +9,7 @@ public final class CompiledPattern: @unchecked Sendable {
     private let code: OpaquePointer
     private let context: OpaquePointer?
     public let pattern: String
+    public let isCaseInsensitive: Bool
     public let isJITCompiled: Bool
 
     /// Backtracking budget per match; far above what a sane pattern needs on a prompt.
@@ -24,6 +25,7 @@ public final class CompiledPattern: @unchecked Sendable {
 
     public init(_ pattern: String, caseInsensitive: Bool = false) throws(CompileError) {
         self.pattern = pattern
+        self.isCaseInsensitive = caseInsensitive
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         var options = UInt32(PCRE2_UTF | PCRE2_UCP)

@@ -20,13 +20,16 @@ public final class PolicySnapshot: Sendable {
     public let logging: LoggingSettings
     public let dedup: DedupSettings
     public let rules: CompiledRules
+    /// `[pricing]` overrides as written (already merged into `prices`).
+    public let priceOverrides: [PriceOverride]
 
     public init(version: String, loadedAt: Date = Date(), files: [String] = [],
                 server: ServerSettings = ServerSettings(), storage: StorageSettings = StorageSettings(),
                 providers: [Provider: ProviderSettings] = [:], prices: PriceTable = .shipped,
                 budget: BudgetSettings = BudgetSettings(), alerts: AlertSettings = AlertSettings(),
                 webhooks: WebhookSettings = WebhookSettings(), logging: LoggingSettings = LoggingSettings(),
-                dedup: DedupSettings = DedupSettings(), rules: CompiledRules = CompiledRules()) {
+                dedup: DedupSettings = DedupSettings(), rules: CompiledRules = CompiledRules(),
+                priceOverrides: [PriceOverride] = []) {
         self.version = version
         self.loadedAt = loadedAt
         self.files = files
@@ -44,6 +47,7 @@ public final class PolicySnapshot: Sendable {
         self.logging = logging
         self.dedup = dedup
         self.rules = rules
+        self.priceOverrides = priceOverrides
     }
 
     public func settings(for provider: Provider) -> ProviderSettings {

@@ -20,4 +20,40 @@ public enum JSONWriter {
         out += "\""
         return out
     }
+
+    /// Compact JSON text for a value; object members keep their order.
+    public static func serialize(_ value: JSONValue) -> String {
+        var out = ""
+        write(value, into: &out)
+        return out
+    }
+
+    static func write(_ value: JSONValue, into out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .int(let number): out += String(number)
+        case .double(let number):
+            if !number.isFinite { out += "null" }
+            else if number == number.rounded(), abs(number) < 1e15 { out += String(Int64(number)) }
+            else { out += "\(number)" }
+        case .string(let text): out += quoted(text)
+        case .array(let elements):
+            out += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out += "," }
+                write(element, into: &out)
+            }
+            out += "]"
+        case .object(let object):
+            out += "{"
+            for (index, entry) in object.entries.enumerated() {
+                if index > 0 { out += "," }
+                out += quoted(entry.key)
+                out += ":"
+                write(entry.value, into: &out)
+            }
+            out += "}"
+        }
+    }
 }

@@ -10,16 +10,19 @@ public struct AppServices: Sendable {
     public var engine: ProxyEngine
     public var liveBus: LiveBus
     public var metrics: ProxyMetrics
+    /// The config API; nil when the daemon runs without files to write (tests of the read API).
+    public var config: ConfigService?
     public var startedAt: Date
     public var version: String
 
     public init(snapshots: SnapshotStore, recorder: Recorder, engine: ProxyEngine, liveBus: LiveBus,
-                metrics: ProxyMetrics, startedAt: Date = Date(), version: String) {
+                metrics: ProxyMetrics, config: ConfigService? = nil, startedAt: Date = Date(), version: String) {
         self.snapshots = snapshots
         self.recorder = recorder
         self.engine = engine
         self.liveBus = liveBus
         self.metrics = metrics
+        self.config = config
         self.startedAt = startedAt
         self.version = version
     }

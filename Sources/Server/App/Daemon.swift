@@ -73,13 +73,14 @@ public struct Daemon {
         let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, logger: logger) { record in
             recorder.record(record)
         }
+        let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)
+        let configService = ConfigService(reloader: reloader, store: snapshots, environment: environment, logger: logger)
         let services = AppServices(snapshots: snapshots, recorder: recorder, engine: engine, liveBus: liveBus,
-                                   metrics: metrics, version: Self.version)
+                                   metrics: metrics, config: configService, version: Self.version)
         let server = TokenLensServer(services: services, logger: logger)
         let host = hostOverride ?? snapshot.server.host
         let port = portOverride ?? snapshot.server.port
         let logger = self.logger
-        let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)
         let watcher = PolicyWatcherService(reloader: reloader, configPath: configPath,
                                            policyDirectory: sources.policyDirectory, logger: logger)
         let app = server.makeApplication(host: host, port: port,

@@ -19,10 +19,12 @@ public struct TokenLensServer: Sendable {
         self.logger = logger
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    func makeRouter(boundHost: String) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ProxyMiddleware(engine: services.engine))
+        router.middlewares.add(AccessGuard(snapshots: services.snapshots, boundHost: boundHost))
         APIRoutes(services: services).register(on: router)
+        if let config = services.config { ConfigRoutes(config: config).register(on: router) }
         return router
     }
 
@@ -30,11 +32,19 @@ public struct TokenLensServer: Sendable {
     public func makeApplication(host: String, port: Int, extraServices: [any Service],
                                 onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let bus = services.liveBus
+        let guardPolicy = AccessGuard<BasicRequestContext>(snapshots: services.snapshots, boundHost: host)
         return Application(
-            router: makeRouter(),
+            router: makeRouter(boundHost: host),
             server: .http1WebSocketUpgrade { request, _, _ in
                 let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
                 guard path == LiveSocket.path else { return .dontUpgrade }
+                // The live feed carries call metadata: same Host rules as the API, and no
+                // connections from other sites' pages (browsers allow cross-origin WebSockets).
+                let configured = services.snapshots.snapshot.server.host.lowercased()
+                guard let authority = request.authority,
+                      guardPolicy.isAllowed(host: AccessGuard<BasicRequestContext>.hostname(of: authority), configured: configured),
+                      request.headerFields[.origin].map({ guardPolicy.isSameOrigin($0, authority: authority) }) ?? true
+                else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     await LiveSocket.serve(bus: bus, inbound: inbound, outbound: outbound)
                 }
