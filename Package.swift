@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Providers
 import Recorder
 
@@ -20,12 +21,13 @@ enum RecorderBenchmark {
             usage: Usage(inputTokens: 1200, outputTokens: 300, cacheReadTokens: 1024, reasoningTokens: 0),
             cost: CostBreakdown(input: 180_000_000, output: 180_000_000, cacheRead: 76_800_000, cacheSavings: 76_800_000),
             latencyMs: 812.5, ttftMs: 95.25, overheadMs: 0.08, attempts: 1, policyVersion: "0123456789ab")
+        let ids = RequestIDGenerator()
         let started = Date()
         let writer = Task { await recorder.run() }
         var retries = 0
         for index in 0..<total {
             var record = template
-            record.id = String(format: "01BENCH%019d", index)
+            record.id = ids.next()
             record.timestampMicros += Int64(index)
             while !recorder.record(record) {
                 retries += 1

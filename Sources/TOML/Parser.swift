@@ -111,6 +111,10 @@ struct Parser {
     }
 
     private mutating func parseKeyValue(_ start: Int) throws(TOMLError) {
+        if let key = scanner.scanPlainKey() {
+            try parsePlainKeyValue(start, key: key)
+            return
+        }
         try scanner.scanKey(into: &keyParts)
         let keyStart = keyParts.first?.span.lowerBound ?? scanner.position
         let keyEnd = keyParts.last?.span.upperBound ?? scanner.position
@@ -124,12 +128,30 @@ struct Parser {
         try requireValue(after: keyParts)
         let depth = currentDepth + keyParts.count
         var node = try parseValue(depth: depth)
-        let valueSpan = node.origin?.valueSpan
-        if let last = keyParts.last { node.origin?.setKey(last.location, end: last.span.upperBound) }
+        let valueSpan = node.valueSpan
+        if let last = keyParts.last { node.setKey(last.location, end: last.span.upperBound) }
         try builder.insert(consume node, at: keyParts, into: currentTable)
         let parts = keyParts
         let comment = try scanner.finishLine(after: "the value of `\(Self.keyDescription(parts))`")
         append(.keyValue, start, key: keyStart..<keyEnd, value: valueSpan, comment: comment)
+    }
+
+    /// The common `name = value` line, without the bookkeeping dotted keys need.
+    private mutating func parsePlainKeyValue(_ start: Int, key: Scanner.KeyPart) throws(TOMLError) {
+        // `scanPlainKey` stopped at the `=`.
+        scanner.position += 1
+        scanner.skipWhitespace()
+        if scanner.isAtEnd || scanner.isAtLineBreak || scanner.current == UInt8(ascii: "#") {
+            throw scanner.error("missing value after `=` for key `\(ValueRenderer.renderKey(key.name))`", at: scanner.position)
+        }
+        let location = scanner.location(at: key.span.lowerBound)
+        var node = try parseValue(depth: currentDepth + 1)
+        let valueSpan = node.valueSpan
+        node.setKey(location, end: key.span.upperBound)
+        try builder.insert(consume node, key: key.name, at: location, into: currentTable)
+        let name = key.name
+        let comment = try scanner.finishLine(after: "the value of `\(ValueRenderer.renderKey(name))`")
+        append(.keyValue, start, key: key.span, value: valueSpan, comment: comment)
     }
 
     private mutating func locateKeyParts() {
@@ -173,15 +195,14 @@ struct Parser {
             }
             let raw = scanned.isVerbatim
                 ? nil : String(decoding: scanner.bytes[scanned.contentStart..<scanned.contentEnd], as: UTF8.self)
-            return TOMLNode(.string(scanned.value), origin: TOMLOrigin(
-                valueLocation: location, valueEnd: scanner.position, stringStyle: style,
-                contentStart: scanned.contentStart, rawContent: raw))
+            return TOMLNode(string: scanned.value, valueLocation: location, valueEnd: scanner.position, style: style,
+                            contentStart: scanned.contentStart, rawContent: raw)
         case UInt8(ascii: "["):
             let array = try parseArray(depth: depth)
-            return TOMLNode(.array(array), origin: TOMLOrigin(valueLocation: location, valueEnd: scanner.position))
+            return TOMLNode(.array(array), valueLocation: location, valueEnd: scanner.position)
         case UInt8(ascii: "{"):
             let table = try parseInlineTable(depth: depth, location: location)
-            return TOMLNode(.table(table), origin: TOMLOrigin(valueLocation: location, valueEnd: scanner.position))
+            return TOMLNode(.table(table), valueLocation: location, valueEnd: scanner.position)
         default:
             let token = scanner.scanBareToken()
             guard !token.isEmpty else {
@@ -193,7 +214,7 @@ struct Parser {
             } catch {
                 throw scanner.error(error.message, at: start)
             }
-            return TOMLNode(value, origin: TOMLOrigin(valueLocation: location, valueEnd: scanner.position))
+            return TOMLNode(value, valueLocation: location, valueEnd: scanner.position)
         }
     }
 
@@ -230,7 +251,8 @@ struct Parser {
     private mutating func parseInlineTable(depth: Int, location: SourceLocation) throws(TOMLError) -> TOMLTable {
         let open = scanner.position
         scanner.position += 1
-        let table = builder.beginInlineTable(TOMLOrigin(valueLocation: location, valueEnd: open))
+        let table = builder.beginInlineTable(TOMLOrigin(definition: .value, keyLocation: nil, keySpan: nil,
+                                                        valueLocation: location, valueSpan: open..<open))
         var parts: [Scanner.KeyPart] = []
         scanner.skipWhitespace()
         if scanner.current == UInt8(ascii: "}") {
@@ -249,7 +271,7 @@ struct Parser {
             scanner.skipWhitespace()
             try requireValue(after: parts)
             var node = try parseValue(depth: depth + parts.count)
-            if let last = parts.last { node.origin?.setKey(last.location, end: last.span.upperBound) }
+            if let last = parts.last { node.setKey(last.location, end: last.span.upperBound) }
             try builder.insert(node, at: parts, into: table)
             scanner.skipWhitespace()
             switch scanner.current {

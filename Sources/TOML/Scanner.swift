@@ -176,6 +176,20 @@ struct Scanner {
         }
     }
 
+    /// A bare, undotted key followed by `=` (the usual case), leaving the position at the
+    /// `=`; nil, with the position unchanged, for anything else.
+    mutating func scanPlainKey() -> KeyPart? {
+        let start = position
+        var index = start
+        while index < bytes.count, isBareKeyByte(bytes[index]) { index += 1 }
+        guard index > start else { return nil }
+        var next = index
+        while next < bytes.count, bytes[next] == 0x20 || bytes[next] == 0x09 { next += 1 }
+        guard next < bytes.count, bytes[next] == UInt8(ascii: "=") else { return nil }
+        position = next
+        return KeyPart(name: interner.string(start..<index, in: bytes), span: start..<index)
+    }
+
     private mutating func scanSimpleKey() throws(TOMLError) -> KeyPart {
         let start = position
         guard let first = current else { throw error("expected a key, found end of input", at: position) }

@@ -2,19 +2,92 @@
 /// code (for the edit API) have none. Equality ignores the origin.
 public struct TOMLNode: Sendable, Equatable {
     public var value: TOMLValue
-    public var origin: TOMLOrigin?
+    // The origin's fields, stored flat so the one-byte ones fill `value`'s tail padding: a
+    // node takes 64 bytes instead of 80, and a large config holds one per value.
+    /// 0 without an origin, else `TOMLOrigin.Definition.rawValue + 1`.
+    private var originTag: UInt8
+    private var stringStyle: UInt8
+    private var contentSkip: UInt8
+    private var key: PackedSpan
+    private var span: PackedSpan
+    private var rawContent: RawContent?
 
     public init(_ value: TOMLValue, origin: TOMLOrigin? = nil) {
         self.value = value
-        self.origin = origin
+        if let origin {
+            originTag = origin.definition.rawValue + 1
+            stringStyle = origin.stringStyle
+            contentSkip = origin.contentSkip
+            key = origin.key
+            span = origin.value
+            rawContent = origin.rawContent.map(RawContent.init)
+        } else {
+            originTag = 0
+            stringStyle = 0
+            contentSkip = 0
+            key = .none
+            span = .none
+            rawContent = nil
+        }
+    }
+
+    /// The parser's constructor for a literal value without a key yet.
+    @inline(__always)
+    init(_ value: TOMLValue, valueLocation: SourceLocation, valueEnd: Int) {
+        self.value = value
+        originTag = TOMLOrigin.Definition.value.rawValue + 1
+        stringStyle = 0
+        contentSkip = 0
+        key = .none
+        span = PackedSpan(valueLocation, end: valueEnd)
+        rawContent = nil
+    }
+
+    /// The parser's constructor for a string value without a key yet.
+    @inline(__always)
+    init(string: String, valueLocation: SourceLocation, valueEnd: Int, style: TOMLStringSource.Style,
+         contentStart: Int, rawContent: String?)
+    {
+        value = .string(string)
+        originTag = TOMLOrigin.Definition.value.rawValue + 1
+        stringStyle = style.rawValue + 1
+        contentSkip = UInt8(truncatingIfNeeded: contentStart - valueLocation.offset)
+        key = .none
+        span = PackedSpan(valueLocation, end: valueEnd)
+        self.rawContent = rawContent.map(RawContent.init)
+    }
+
+    /// Source facts: the defining construct and the spans and positions of key and value.
+    public var origin: TOMLOrigin? {
+        get {
+            guard let definition else { return nil }
+            return TOMLOrigin(definition: definition, stringStyle: stringStyle, contentSkip: contentSkip, key: key,
+                              value: span, rawContent: rawContent?.text)
+        }
+        set {
+            self = TOMLNode(value, origin: newValue)
+        }
+    }
+
+    /// The origin's definition without building the whole origin (the parser's hot path).
+    var definition: TOMLOrigin.Definition? {
+        originTag == 0 ? nil : TOMLOrigin.Definition(rawValue: originTag - 1)
+    }
+
+    /// The value's byte span, if the node has an origin.
+    var valueSpan: Range<Int>? { originTag == 0 ? nil : span.span }
+
+    /// Records the key that names this node.
+    mutating func setKey(_ location: SourceLocation, end: Int) {
+        key = PackedSpan(location, end: end)
     }
 
     /// Where the key naming this node starts (nil for array elements and built nodes).
-    public var keyLocation: SourceLocation? { origin?.keyLocation }
+    public var keyLocation: SourceLocation? { originTag == 0 || key.isNone ? nil : key.location }
 
     /// Where the value starts: the first byte of a literal value, the `[` of a table header,
     /// or the key that implicitly created a table.
-    public var valueLocation: SourceLocation? { origin?.valueLocation }
+    public var valueLocation: SourceLocation? { originTag == 0 ? nil : span.location }
 
     /// Maps a UTF-8 offset inside the decoded string back to the source, so an error found
     /// in a string's content (a regex, a template) can point at the file. Escapes are
@@ -32,10 +105,16 @@ public struct TOMLNode: Sendable, Equatable {
     public static func == (lhs: TOMLNode, rhs: TOMLNode) -> Bool { lhs.value == rhs.value }
 }
 
+/// The raw text of an escaped or multi-line string, boxed because few strings need it and
+/// an inline `String?` would cost every node 16 bytes.
+final class RawContent: Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+}
+
 /// Source facts for a parsed node: which construct defined it and the byte spans and
-/// positions of its key and value. Stored compactly (32-bit fields; documents are limited
-/// to 2 GiB) because a large config has one of these per value and their size dominates
-/// parse time.
+/// positions of its key and value (32-bit fields; documents are limited to 2 GiB). Nodes
+/// keep these fields flat and build this view on access.
 public struct TOMLOrigin: Sendable, Hashable {
     /// The construct that brought the node into existence.
     public enum Definition: UInt8, Sendable, Hashable {
@@ -55,17 +134,15 @@ public struct TOMLOrigin: Sendable, Hashable {
 
     public var definition: Definition
     /// 0 when the value is not a string, else 1 + `TOMLStringSource.Style` raw value.
-    private var stringStyle: UInt8
+    fileprivate var stringStyle: UInt8
     /// Bytes from the value's start to the string content (quotes plus a dropped newline).
-    private var contentSkip: UInt8
-    private var key: PackedSpan
-    private var value: PackedSpan
-    private var rawContent: String?
+    fileprivate var contentSkip: UInt8
+    fileprivate var key: PackedSpan
+    fileprivate var value: PackedSpan
+    fileprivate var rawContent: String?
 
-    // Every initializer assigns each stored property exactly once: default values and
-    // later reassignment made the optimizer build and copy a temporary per value.
-    private init(definition: Definition, stringStyle: UInt8, contentSkip: UInt8, key: PackedSpan,
-                 value: PackedSpan, rawContent: String?)
+    fileprivate init(definition: Definition, stringStyle: UInt8, contentSkip: UInt8, key: PackedSpan,
+                     value: PackedSpan, rawContent: String?)
     {
         self.definition = definition
         self.stringStyle = stringStyle
@@ -89,23 +166,6 @@ public struct TOMLOrigin: Sendable, Hashable {
         }
     }
 
-    /// The parser's constructor for literal non-string values.
-    @inline(__always)
-    init(valueLocation: SourceLocation, valueEnd: Int) {
-        self.init(definition: .value, stringStyle: 0, contentSkip: 0, key: .none,
-                  value: PackedSpan(valueLocation, end: valueEnd), rawContent: nil)
-    }
-
-    /// The parser's constructor for string values.
-    @inline(__always)
-    init(valueLocation: SourceLocation, valueEnd: Int, stringStyle: TOMLStringSource.Style, contentStart: Int,
-         rawContent: String?)
-    {
-        self.init(definition: .value, stringStyle: stringStyle.rawValue + 1,
-                  contentSkip: UInt8(truncatingIfNeeded: contentStart - valueLocation.offset), key: .none,
-                  value: PackedSpan(valueLocation, end: valueEnd), rawContent: rawContent)
-    }
-
     /// Where the key starts (the last component of a dotted key or header).
     public var keyLocation: SourceLocation? {
         get { key.isNone ? nil : key.location }
@@ -119,11 +179,6 @@ public struct TOMLOrigin: Sendable, Hashable {
             guard let newValue, !key.isNone else { return }
             key.end = Int32(truncatingIfNeeded: newValue.upperBound)
         }
-    }
-
-    /// Sets key location and span together (the parser's hot path).
-    mutating func setKey(_ location: SourceLocation, end: Int) {
-        key = PackedSpan(location, end: end)
     }
 
     public var valueLocation: SourceLocation { value.location }

@@ -98,8 +98,9 @@ public struct TOMLTable: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     }
 
     /// Replaces the node of an existing entry, keeping its key.
-    mutating func replaceNode(at position: Int, with node: TOMLNode) {
-        entries[position].node = node
+    mutating func replaceNode(at position: Int, value: consuming TOMLValue, origin: TOMLOrigin?) {
+        entries[position].node.value = value
+        entries[position].node.origin = origin
     }
 
     private mutating func rebuildIndex() {

@@ -59,7 +59,7 @@ struct TableBuilder {
     }
 
     private func slot(_ entryIndex: Int, in table: Int) -> Slot {
-        let definition = tables[table].table.entries[entryIndex].node.origin?.definition ?? .value
+        let definition = tables[table].table.entries[entryIndex].node.definition ?? .value
         guard definition != .value,
               case .integer(let id) = tables[table].table.entries[entryIndex].node.value
         else { return .value(tables[table].table.entries[entryIndex].node) }
@@ -172,6 +172,17 @@ struct TableBuilder {
 
     // MARK: Key/value pairs
 
+    /// Inserts `node` under a single, undotted key.
+    mutating func insert(_ node: consuming TOMLNode, key: String, at location: SourceLocation,
+                         into table: Int) throws(TOMLError)
+    {
+        if let existing = find(key, in: table) {
+            let first = lineText(definitionLocation(of: slot(existing, in: table)))
+            throw TOMLError("duplicate key `\(ValueRenderer.renderKey(key))` (first defined \(first))", at: location)
+        }
+        tables[table].table.append(key: key, node: node)
+    }
+
     /// Inserts `node` under the (possibly dotted) key `parts` in `table`.
     mutating func insert(_ node: consuming TOMLNode, at parts: [KeyPart], into table: Int) throws(TOMLError) {
         var current = table
@@ -242,12 +253,16 @@ struct TableBuilder {
                 case .value:
                     continue
                 case .table(let child):
-                    let node = TOMLNode(.table(take(child)), origin: tables[child].origin)
-                    tables[index].table.replaceNode(at: entryIndex, with: node)
+                    let origin = tables[child].origin
+                    tables[index].table.replaceNode(at: entryIndex, value: .table(take(child)), origin: origin)
                 case .tableArray(let array):
-                    let nodes = arrays[array].map { TOMLNode(.table(take($0)), origin: tables[$0].origin) }
-                    let node = TOMLNode(.array(TOMLArray(nodes: nodes)), origin: arrayOrigins[array])
-                    tables[index].table.replaceNode(at: entryIndex, with: node)
+                    var nodes: [TOMLNode] = []
+                    nodes.reserveCapacity(arrays[array].count)
+                    for element in arrays[array] {
+                        nodes.append(TOMLNode(.table(take(element)), origin: tables[element].origin))
+                    }
+                    tables[index].table.replaceNode(at: entryIndex, value: .array(TOMLArray(nodes: nodes)),
+                                                    origin: arrayOrigins[array])
                 }
             }
             tables[index].placeholders = []
@@ -256,8 +271,9 @@ struct TableBuilder {
     }
 
     private mutating func take(_ index: Int) -> TOMLTable {
-        let table = tables[index].table
-        tables[index].table = TOMLTable()
+        // A swap moves the storage out without touching reference counts.
+        var table = TOMLTable()
+        swap(&table, &tables[index].table)
         return table
     }
 

@@ -51,6 +51,14 @@ X-Fake-Slow-Ms: N       sleep N ms before sending the response headers.
 X-Fake-Fixture: NAME    serve Tests/Fixtures/providers/NAME instead of the
                         default (e.g. gemini-generate-content-long-context.json,
                         anthropic-messages-stream-error.sse).
+X-Fake-Chunk-Bytes: N   streams: ignore event boundaries and write the stream in
+                        pieces of N bytes (one HTTP chunk each, flushed, with
+                        X-Fake-Delay-Ms between pieces), so events arrive split
+                        across reads as they can from a real upstream.
+X-Fake-Model: NAME      answer with model NAME instead of the requested one
+                        (``fixture``: keep the fixture's own model, e.g. the dated
+                        gpt-5-mini-2025-08-07), to play a served model that differs
+                        from the requested one.
 
 Introspection
 -------------
@@ -595,7 +603,9 @@ class Handler(BaseHTTPRequestHandler):
             model = m.group(2) if m else None
         else:
             model = req.get("model") if isinstance(req.get("model"), str) else None
-        text = substitute_model(text, provider, model)
+        served = (self._hdr("X-Fake-Model") or "").strip()
+        if served != "fixture":
+            text = substitute_model(text, provider, served or model)
         overrides = parse_usage_header(self._hdr("X-Fake-Usage"))
 
         extra = {}
@@ -659,6 +669,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self.wfile.flush()
+
+        piece = self._int_hdr("X-Fake-Chunk-Bytes")
+        if piece > 0 and limit is None:
+            data = b"".join(events)
+            if comp:
+                data = comp.compress(data) + comp.flush(zlib.Z_FINISH)
+            for i in range(0, len(data), piece):
+                if i > 0 and delay > 0:
+                    time.sleep(delay)
+                self._write_chunk(data[i:i + piece])
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+            return
 
         for i, ev in enumerate(events):
             if limit is not None and i >= limit:

@@ -6,8 +6,6 @@ and never appears in the database files nor in the daemon's logs.
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from conftest import (ANTHROPIC_AUTH, ANTHROPIC_KEY, GOOGLE_AUTH, GOOGLE_KEY, OPENAI_AUTH, OPENAI_KEY, _secrets_in,

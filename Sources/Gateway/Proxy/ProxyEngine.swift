@@ -49,6 +49,13 @@ public final class ProxyEngine: Sendable {
                           snapshot: snapshot, stopwatch: stopwatch)
         }
         draft.provider = provider.rawValue
+        draft.endpoint = RequestInspector.endpoint(provider: provider, method: head.method, path: route.upstreamPath).rawValue
+
+        if let kill = snapshot.rules.killSwitches[attribution.source] {
+            return reject(draft, provider: provider, status: 403, code: "kill_switch", blockedBy: "kill_switch:\(kill.source)",
+                          message: "TokenLens refused this call: source \"\(kill.source)\" is stopped by a kill switch (\(kill.origin))",
+                          snapshot: snapshot, stopwatch: stopwatch)
+        }
 
         // Read the body, bounded by the configured limit.
         let limit = snapshot.server.maxBodyBytes

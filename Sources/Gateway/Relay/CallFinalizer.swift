@@ -74,6 +74,8 @@ final class CallFinalizer: Sendable {
     /// Prices by the model the provider reported (often a dated id), falling back to the
     /// model that was requested; unpriced when neither is in the table.
     static func price(record: CallRecord, prices: PriceTable) -> CostBreakdown? {
+        // A call that used no tokens (refused, failed, or not metered) cost nothing, whatever its model.
+        if record.usage.totalTokens == 0 { return CostBreakdown() }
         for candidate in [record.model, record.requestedModel].compactMap({ $0 }) {
             if let price = prices.price(for: candidate), price.isPriced {
                 return CostCalculator.breakdown(of: record.usage, at: price)

@@ -11,6 +11,8 @@ public final class ResponseRelay: Sendable {
     let finalizer: CallFinalizer
     let hidesInjectedUsage: Bool
     let contentEncoding: String?
+    /// The client was promised a `Content-Length`: a short body must close the connection.
+    let hasLength: Bool
 
     init(upstream: HTTPClientResponse, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool) {
         self.upstream = upstream
@@ -18,11 +20,20 @@ public final class ResponseRelay: Sendable {
         self.finalizer = finalizer
         self.hidesInjectedUsage = hidesInjectedUsage
         self.contentEncoding = upstream.headers.first(name: "content-encoding")
+        self.hasLength = upstream.headers.first(name: "content-length") != nil && !hidesInjectedUsage
+    }
+
+    /// How a relay ended, for the server: a body cut short must not be finished as if it were
+    /// complete (a client waiting for the rest of a `Content-Length` would hang), so the
+    /// connection is closed instead.
+    public enum End: Sendable {
+        case complete
+        case abortConnection
     }
 
     /// Streams the body through `write`. Errors writing to the client end the relay quietly
     /// (the call is recorded as cancelled); the upstream is abandoned with it.
-    public func run(write: (ByteBuffer) async throws -> Void) async {
+    public func run(write: (ByteBuffer) async throws -> Void) async -> End {
         let status = Int(upstream.status.code)
         let isError = status >= 400
         var tracker = UsageTracker(facts: isError ? RequestFacts(provider: facts.provider, endpoint: .other) : facts)
@@ -49,14 +60,16 @@ public final class ResponseRelay: Sendable {
                 tracker.finish()
                 let failure = UpstreamFailure(error, baseURL: "provider")
                 let message = "the upstream stream ended abnormally: \(failure.message)"
-                if facts.stream, !isError {
+                var end = End.abortConnection
+                if facts.stream, !isError, !hasLength {
+                    // A stream can end cleanly with an error event the client's SDK raises.
                     let event = ProviderErrorBody.streamEvent(provider: facts.provider, format: facts.streamFormat,
                                                               status: 502, message: message, code: "upstream_stream_error")
-                    try? await write(ByteBuffer(string: event))
+                    if (try? await write(ByteBuffer(string: event))) != nil { end = .complete }
                 }
                 finalizer.finish(.init(statusCode: status, outcome: .upstreamError, usage: tracker.usage(),
                                        errorMessage: message, ttftMs: ttftMs))
-                return
+                return end
             }
             guard let chunk else { break }
             if ttftMs == nil { ttftMs = finalizer.elapsedMs }
@@ -77,7 +90,7 @@ public final class ResponseRelay: Sendable {
                 tracker.finish()
                 finalizer.finish(.init(statusCode: status, outcome: .clientCancelled, usage: tracker.usage(),
                                        errorMessage: "the client disconnected mid-response", ttftMs: ttftMs))
-                return
+                return .abortConnection
             }
         }
         let finishing = Stopwatch()
@@ -88,12 +101,14 @@ public final class ResponseRelay: Sendable {
         }
         tracker.finish()
         let usage = isError ? nil : tracker.usage()
+        let failure = isError ? (UsageTracker.errorMessage(fromBody: errorBody) ?? "upstream answered \(status)") : tracker.streamError
         finalizer.finish(.init(
             statusCode: status,
-            outcome: isError ? .upstreamError : .ok,
+            outcome: failure == nil ? .ok : .upstreamError,
             usage: usage,
-            errorMessage: isError ? (UsageTracker.errorMessage(fromBody: errorBody) ?? "upstream answered \(status)") : nil,
+            errorMessage: failure,
             ttftMs: ttftMs,
             postProcessingMs: finishing.elapsedMs))
+        return .complete
     }
 }

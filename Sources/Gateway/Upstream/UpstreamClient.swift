@@ -16,6 +16,9 @@ public final class UpstreamClient: Sendable {
         configuration.timeout = .init(connect: .seconds(connectTimeoutSeconds), read: .seconds(idleReadTimeoutSeconds))
         configuration.connectionPool = .init(idleTimeout: .seconds(60),
                                              concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
+        // A refused connection is answered with a 502 at once instead of being retried until
+        // the connect timeout: the client (or a fallback chain) decides what to do next.
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

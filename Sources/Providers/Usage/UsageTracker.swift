@@ -22,6 +22,9 @@ public struct UsageTracker: Sendable {
     /// Content-bearing events seen, a lower bound on output tokens when a stream is cut short.
     public private(set) var contentEvents: Int64 = 0
     public private(set) var bytesSeen: Int64 = 0
+    /// The provider's message when the stream itself reported an error (Anthropic's
+    /// `event: error`, an OpenAI or Gemini chunk carrying `"error"`, `response.failed`).
+    public private(set) var streamError: String?
 
     public init(facts: RequestFacts) {
         self.facts = facts
@@ -71,6 +74,11 @@ public struct UsageTracker: Sendable {
     }
 
     private mutating func handle(data: [UInt8], eventName: [UInt8]?) {
+        if let name = eventName, name.elementsEqual("error".utf8) || name.elementsEqual("response.failed".utf8) {
+            noteError(data)
+            return
+        }
+        if ByteSearch.hasObjectMember(#""error""#, in: data) { noteError(data) }
         switch facts.endpoint {
         case .messages:
             if let name = eventName {
@@ -99,6 +107,14 @@ public struct UsageTracker: Sendable {
                 contentEvents += 1
             }
         }
+    }
+
+    private mutating func noteError(_ data: [UInt8]) {
+        guard streamError == nil, let event = try? JSONReader.parse(data) else { return }
+        let error = event["error"] ?? event["response"]?["error"]
+        guard let error, error.objectValue != nil else { return }
+        let message = error["message"]?.stringValue ?? error["type"]?.stringValue ?? "the provider reported an error in the stream"
+        streamError = String(message.prefix(300))
     }
 
     private mutating func mergeAnthropic(_ data: [UInt8]) {

@@ -5,6 +5,8 @@ import GRDB
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        // Ids sort by time, so a table keyed by them (WITHOUT ROWID) appends in order and
+        // needs no second b-tree for the key.
         migrator.registerMigration("v1: calls") { db in
             try db.execute(sql: """
                 CREATE TABLE calls (
@@ -40,10 +42,9 @@ enum Schema {
                     attempts INTEGER NOT NULL,
                     policy_version TEXT NOT NULL,
                     error_message TEXT
-                );
+                ) WITHOUT ROWID;
                 CREATE INDEX calls_ts ON calls(ts);
                 CREATE INDEX calls_source_ts ON calls(source, ts);
-                CREATE INDEX calls_model_ts ON calls(model, ts);
                 """)
         }
         return migrator

@@ -20,6 +20,9 @@ public final class Recorder: Sendable {
     private let logger: Logger
     private let onCommit: @Sendable ([CallRecord]) -> Void
     private let progress = Mutex((written: Int64(0), errors: Int64(0)))
+    /// When a dropped call was last logged: under overload one line every few seconds says
+    /// how many were lost, instead of a line per call making the overload worse.
+    private let lastDropLog = Mutex((at: ContinuousClock.Instant?.none, reported: Int64(0)))
 
     /// - Parameters:
     ///   - queueCapacity: records held in memory before new ones are dropped (and counted).
@@ -38,10 +41,21 @@ public final class Recorder: Sendable {
     @discardableResult
     public func record(_ record: CallRecord) -> Bool {
         let accepted = queue.offer(record)
-        if !accepted {
-            logger.warning("recorder queue full; call dropped", metadata: ["id": "\(record.id)"])
-        }
+        if !accepted { noteDrop() }
         return accepted
+    }
+
+    private func noteDrop() {
+        let now = ContinuousClock.now
+        let report = lastDropLog.withLock { state -> Int64? in
+            if let last = state.at, now - last < .seconds(5) { return nil }
+            let dropped = queue.counters.dropped
+            defer { state = (now, dropped) }
+            return dropped - state.reported
+        }
+        if let report, report > 0 {
+            logger.warning("recorder queue full (\(queue.capacity) calls): \(report) calls dropped since the last report; see /api/status")
+        }
     }
 
     /// The writer loop. Returns once `close()` was called and every queued record is written.

@@ -20,9 +20,15 @@ struct ProxyMiddleware<Context: RequestContext>: RouterMiddleware {
         case .relay(let relay):
             let length = proxied.headers[.contentLength].flatMap(Int.init)
             return Response(status: status, headers: proxied.headers, body: ResponseBody(contentLength: length) { writer in
-                await relay.run { buffer in try await writer.write(buffer) }
-                try await writer.finish(nil)
+                switch await relay.run(write: { buffer in try await writer.write(buffer) }) {
+                case .complete: try await writer.finish(nil)
+                case .abortConnection: throw RelayAborted()
+                }
             })
         }
     }
 }
+
+/// Thrown from a response body whose upstream broke off: the server then closes the
+/// connection, which tells the client the response is incomplete.
+struct RelayAborted: Error {}

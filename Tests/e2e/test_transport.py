@@ -1,0 +1,237 @@
+"""Transport: compressed upstream responses, and streams relayed chunk by chunk.
+
+* Upstream gzip (X-Fake-Gzip with Accept-Encoding: gzip), non-stream and stream, OpenAI and
+  Anthropic: the client (SDK and raw HTTP) still decodes the body to the same content, and the
+  usage/cost are recorded exactly.
+* With X-Fake-Delay-Ms between events, the first event reaches the client long before the stream
+  ends: TokenLens does not buffer streams.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import time
+import zlib
+
+import pytest
+
+from conftest import (ANTHROPIC_AUTH, ANTHROPIC_KEY, GOOGLE_AUTH, OPENAI_AUTH, OPENAI_KEY, assert_record, dechunk,
+                      http_request, raw_post_bytes, split_head, tag_headers)
+
+openai = pytest.importorskip("openai")
+anthropic = pytest.importorskip("anthropic")
+
+MSGS = [{"role": "user", "content": "x"}]
+GZ = {"X-Fake-Gzip": "1", "Accept-Encoding": "gzip"}
+
+CHAT = dict(endpoint="chat.completions", stream=False, outcome="ok", status_code=200, input_tokens=307,
+            output_tokens=587, cache_read_tokens=1536, reasoning_tokens=448, cost_usd=0.00128915)
+CHAT_STREAM = dict(endpoint="chat.completions", stream=True, outcome="ok", status_code=200, input_tokens=294,
+                   output_tokens=8, cache_read_tokens=1920, cost_usd=0.0003224)
+MESSAGES = dict(endpoint="messages", stream=False, outcome="ok", status_code=200, input_tokens=412,
+                output_tokens=297, cache_read_tokens=18944, cache_write_tokens=5210, cache_write_1h_tokens=2138,
+                cost_usd=0.0357222)
+MESSAGES_STREAM = dict(endpoint="messages", stream=True, outcome="ok", status_code=200, input_tokens=329,
+                       output_tokens=58, cache_read_tokens=9216, cache_write_tokens=1584, cache_write_1h_tokens=560,
+                       cost_usd=0.0118218)
+
+GZIP_CASES = {
+    "openai-chat": ("openai", "/v1/chat/completions", {"model": "gpt-5-mini", "messages": MSGS}, CHAT),
+    "openai-chat-stream": ("openai", "/v1/chat/completions",
+                           {"model": "gpt-4.1-mini", "messages": MSGS, "stream": True}, CHAT_STREAM),
+    "openai-chat-stream-include-usage": ("openai", "/v1/chat/completions",
+                                         {"model": "gpt-4.1-mini", "messages": MSGS, "stream": True,
+                                          "stream_options": {"include_usage": True}}, CHAT_STREAM),
+    "anthropic-messages": ("anthropic", "/v1/messages",
+                           {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": MSGS}, MESSAGES),
+    "anthropic-messages-stream": ("anthropic", "/v1/messages",
+                                  {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": MSGS, "stream": True},
+                                  MESSAGES_STREAM),
+}
+AUTH = {"openai": OPENAI_AUTH, "anthropic": ANTHROPIC_AUTH}
+
+
+def decoded(headers, body: bytes) -> bytes:
+    enc = headers.get("content-encoding", "identity").lower()
+    if enc in ("gzip", "x-gzip"):
+        return zlib.decompress(body, 31)
+    assert enc == "identity", enc
+    return body
+
+
+@pytest.mark.parametrize("case", list(GZIP_CASES))
+def test_gzip_upstream_raw(fake, daemon, tag, case):
+    provider, path, body, expected = GZIP_CASES[case]
+    # what the client must end up with: the identity body of the same request
+    _, _, plain = http_request(fake.port, "POST", path, body, AUTH[provider])
+    s, h, b = daemon.request("POST", f"/proxy/{provider}{path}", body, {**AUTH[provider], **tag_headers(tag), **GZ})
+    assert s == 200
+    assert decoded(h, b) == plain
+    sent = fake.requests_tagged(tag)
+    assert len(sent) == 1
+    if case != "openai-chat-stream":
+        # the compressed path is really exercised: the upstream was allowed to gzip. (A chat stream
+        # whose stream_options TokenLens rewrites may be fetched uncompressed.)
+        assert "gzip" in sent[0]["headers"].get("accept-encoding", "")
+    rec = daemon.wait_tag(tag)
+    assert_record(rec, provider=provider, **expected)
+
+
+def test_gzip_upstream_openai_sdk(fake, daemon, tag):
+    c = openai.OpenAI(api_key=OPENAI_KEY, base_url=daemon.proxy("openai"), max_retries=0,
+                      default_headers={**tag_headers(tag), "X-Fake-Gzip": "1"})
+    r = c.chat.completions.create(model="gpt-5-mini", messages=MSGS)
+    assert r.usage.prompt_tokens == 1843 and r.choices[0].message.content.startswith("Prompt caching")
+    chunks = list(c.chat.completions.create(model="gpt-4.1-mini", messages=MSGS, stream=True))
+    assert "".join(ch.choices[0].delta.content or "" for ch in chunks) == "The capital of France is Paris."
+    # the upstream was really allowed to send gzip (at least for the call TokenLens does not rewrite)
+    sent = fake.requests_tagged(tag)
+    assert len(sent) == 2 and "gzip" in sent[0]["headers"].get("accept-encoding", "")
+    recs = daemon.wait_tag(tag, count=2)
+    by_stream = {r["stream"]: r for r in recs}
+    assert_record(by_stream[False], **CHAT)
+    assert_record(by_stream[True], **CHAT_STREAM)
+
+
+def test_gzip_upstream_anthropic_sdk(fake, daemon, tag):
+    c = anthropic.Anthropic(api_key=ANTHROPIC_KEY, base_url=daemon.proxy("anthropic"), max_retries=0,
+                            default_headers={**tag_headers(tag), "X-Fake-Gzip": "1"})
+    m = c.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=MSGS)
+    assert m.usage.cache_read_input_tokens == 18944
+    with c.messages.stream(model="claude-sonnet-4-5", max_tokens=64, messages=MSGS) as s:
+        final = s.get_final_message()
+    assert final.usage.output_tokens == 58 and final.content[0].text.startswith("The three largest")
+    recs = daemon.wait_tag(tag, count=2)
+    by_stream = {r["stream"]: r for r in recs}
+    assert_record(by_stream[False], **MESSAGES)
+    assert_record(by_stream[True], **MESSAGES_STREAM)
+
+
+# ============================================================ chunk-by-chunk relay
+def timed_stream(port, path, body, headers, timeout=10.0):
+    """Sends a request on a raw socket; returns (raw response bytes, [(t, bytes)] per recv,
+    start time)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    t0 = time.monotonic()
+    s.sendall(raw_post_bytes(path, json.dumps(body).encode(), headers))
+    arrivals = []
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            arrivals.append((time.monotonic() - t0, d))
+    finally:
+        s.close()
+    return b"".join(d for _, d in arrivals), arrivals, t0
+
+
+def first_arrival_with(arrivals, needle: bytes, skip_head=True):
+    acc = b""
+    for t, d in arrivals:
+        acc += d
+        body = acc.partition(b"\r\n\r\n")[2] if skip_head else acc
+        if needle in body:
+            return t
+    return None
+
+
+STREAM_CASES = {
+    # name: (path, body, headers, marker of the first event, delay ms, events)
+    "openai-chat": ("/proxy/openai/v1/chat/completions", {"model": "gpt-4.1-mini", "messages": MSGS, "stream": True},
+                    OPENAI_AUTH, b"data: {", 200, 10),
+    "anthropic-messages": ("/proxy/anthropic/v1/messages",
+                           {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": MSGS, "stream": True},
+                           ANTHROPIC_AUTH, b"event: message_start", 100, 12),
+    "gemini-json-array": ("/proxy/google/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                          {"contents": []}, GOOGLE_AUTH, b"[{", 200, 5),
+}
+
+
+@pytest.mark.parametrize("case", list(STREAM_CASES))
+def test_stream_relayed_chunk_by_chunk(fake, daemon, tag, case):
+    path, body, auth, marker, delay, events = STREAM_CASES[case]
+    raw, arrivals, _ = timed_stream(daemon.port, path, body,
+                                    {**auth, **tag_headers(tag), "X-Fake-Delay-Ms": str(delay)})
+    total = arrivals[-1][0]
+    first = first_arrival_with(arrivals, marker)
+    assert split_head(raw)[0] == 200
+    assert first is not None and first < 0.15, f"first event after {first:.3f} s"
+    assert total > (events - 1) * delay / 1000 * 0.9, f"stream took {total:.3f} s"
+    # the events arrived spread over the stream, not in one burst at the end
+    times = [t for t, _ in arrivals]
+    assert len(times) >= events // 2
+    assert sum(1 for t in times if t < total / 2) >= 2
+    rec = daemon.wait_tag(tag)
+    assert rec["outcome"] == "ok" and rec["stream"] is True
+    assert rec["ttft_ms"] < 150 and rec["latency_ms"] > (events - 1) * delay * 0.9
+
+
+def test_gzip_stream_relayed_chunk_by_chunk(fake, daemon, tag):
+    """A compressed upstream stream is not buffered either (the upstream flushes per event)."""
+    raw, arrivals, _ = timed_stream(
+        daemon.port, "/proxy/anthropic/v1/messages",
+        {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": MSGS, "stream": True},
+        {**ANTHROPIC_AUTH, **tag_headers(tag), **GZ, "X-Fake-Delay-Ms": "100"})
+    total = arrivals[-1][0]
+    status, headers, _ = split_head(raw)
+    assert status == 200
+    head_len = raw.index(b"\r\n\r\n") + 4
+    body_times, seen = [], 0
+    for t, d in arrivals:
+        seen += len(d)
+        if seen > head_len:
+            body_times.append(t)
+    assert total > 1.0
+    assert body_times[0] < 0.15, f"first body bytes after {body_times[0]:.3f} s"
+    assert sum(1 for t in body_times if t < total / 2) >= 2, "the compressed stream was buffered"
+    # and the body decodes to the plain stream
+    chunks, terminated = dechunk(raw[head_len:])
+    assert terminated
+    text = zlib.decompress(b"".join(chunks), 31) if headers.get("content-encoding") == "gzip" else b"".join(chunks)
+    assert text.startswith(b"event: message_start") and text.endswith(b'{"type":"message_stop"}\n\n')
+    rec = daemon.wait_tag(tag)
+    assert_record(rec, **MESSAGES_STREAM)
+
+
+# ============================================================ events split across reads
+SPLIT_CASES = {
+    # name: (path through the proxy, body, auth, expected record)
+    "openai-chat-usage-stripped": ("/proxy/openai/v1/chat/completions",
+                                   {"model": "gpt-4.1-mini", "messages": MSGS, "stream": True}, OPENAI_AUTH,
+                                   CHAT_STREAM),
+    "openai-chat-include-usage": ("/proxy/openai/v1/chat/completions",
+                                  {"model": "gpt-4.1-mini", "messages": MSGS, "stream": True,
+                                   "stream_options": {"include_usage": True}}, OPENAI_AUTH, CHAT_STREAM),
+    "openai-responses": ("/proxy/openai/v1/responses", {"model": "gpt-5", "input": "x", "stream": True},
+                         OPENAI_AUTH, dict(endpoint="responses", stream=True, outcome="ok", input_tokens=769,
+                                           output_tokens=371, cache_read_tokens=1792, reasoning_tokens=256,
+                                           cost_usd=0.00489525)),
+    "anthropic": ("/proxy/anthropic/v1/messages",
+                  {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": MSGS, "stream": True},
+                  ANTHROPIC_AUTH, MESSAGES_STREAM),
+    "gemini-sse": ("/proxy/google/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", {"contents": []},
+                   GOOGLE_AUTH, dict(endpoint="streamGenerateContent", stream=True, outcome="ok", input_tokens=219,
+                                     output_tokens=690, cache_read_tokens=512, reasoning_tokens=602,
+                                     cost_usd=0.00180606)),
+    "gemini-json-array": ("/proxy/google/v1beta/models/gemini-2.5-flash:streamGenerateContent", {"contents": []},
+                          GOOGLE_AUTH, dict(endpoint="streamGenerateContent", stream=True, outcome="ok",
+                                            input_tokens=219, output_tokens=690, cache_read_tokens=512,
+                                            reasoning_tokens=602, cost_usd=0.00180606)),
+}
+
+
+@pytest.mark.parametrize("piece", [23, 1])
+@pytest.mark.parametrize("case", list(SPLIT_CASES))
+def test_stream_events_split_across_chunks(fake, daemon, tag, case, piece):
+    """The upstream writes the stream in small pieces that cut events (and UTF-8, CRLF) apart: the
+    client still gets the same bytes, and the usage is still parsed exactly."""
+    path, body, auth, expected = SPLIT_CASES[case]
+    upstream_path = "/" + path.split("/", 3)[3]  # /proxy/{provider}/REST -> /REST
+    _, _, whole = http_request(daemon.port, "POST", path, body, auth)  # the same call, one event per chunk
+    s, h, b = daemon.request("POST", path, body, {**auth, **tag_headers(tag), "X-Fake-Chunk-Bytes": str(piece)})
+    assert s == 200
+    assert b == whole
+    sent = fake.requests_tagged(tag)
+    assert len(sent) == 1 and sent[0]["path"] == upstream_path
+    assert_record(daemon.wait_tag(tag), **expected)
