@@ -87,7 +87,8 @@ let package = Package(
                 swiftSettings: strict),
 
         .executableTarget(name: "TokenLensBench",
-                dependencies: ["Recorder", "Providers", "Policy", "Gateway"],
+                dependencies: ["Recorder", "Providers", "Policy", "Gateway",
+                               .product(name: "Logging", package: "swift-log")],
                 path: "Benchmarks/TokenLensBench"),
 
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),

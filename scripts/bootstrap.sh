@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--tests" ]; then
-  if ! python3 -c 'import openai, anthropic, google.genai, pytest' >/dev/null 2>&1; then
+  if ! python3 -c 'import openai, anthropic, google.genai, pytest, websocket, jsonschema' >/dev/null 2>&1; then
     echo "bootstrap: installing Python test dependencies" >&2
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
   fi

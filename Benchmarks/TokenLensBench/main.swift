@@ -6,6 +6,7 @@ let arguments = CommandLine.arguments.dropFirst()
 let selected = arguments.first ?? "all"
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("recorder", RecorderBenchmark.run),
+    ("policy", PolicyBenchmark.run),
 ]
 var ran = false
 for benchmark in benchmarks where selected == "all" || selected == benchmark.name {

@@ -32,7 +32,7 @@ public final class FileWatcher: @unchecked Sendable {
         }
     }
 
-    public init(directories: [String], quietPeriod: TimeInterval = 0.02,
+    public init(directories: [String], quietPeriod: TimeInterval = 0.01,
                 isRelevant: @escaping @Sendable (_ directory: String, _ name: String) -> Bool,
                 onChange: @escaping @Sendable () -> Void) throws(WatchError) {
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
