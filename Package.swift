@@ -39,10 +39,11 @@ let package = Package(
 
         // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Server → CLI.
         .target(name: "TOML", swiftSettings: strict),
+        .target(name: "Patterns", dependencies: ["CPCRE2"], swiftSettings: strict),
         .target(name: "Providers", swiftSettings: strict),
         .target(name: "Policy",
                 dependencies: [
-                    "TOML", "Providers", "CPCRE2",
+                    "TOML", "Providers", "Patterns",
                     .product(name: "Atomics", package: "swift-atomics"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "Logging", package: "swift-log"),
@@ -56,7 +57,7 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
-        .target(name: "Insights", dependencies: ["Providers"], swiftSettings: strict),
+        .target(name: "Insights", dependencies: ["Providers", "Patterns"], swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: [
                     "Policy", "Providers", "CZlib",
@@ -68,7 +69,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Server",
                 dependencies: [
-                    "Gateway", "Recorder", "Insights", "Policy", "Providers",
+                    "Gateway", "Recorder", "Policy", "Providers",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -467,7 +467,36 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error_status(provider, status)
             return
 
+        # Per-model behaviour, for fallback and latency routing tests:
+        #   X-Fake-Fail-Models: model=status,...   (status "reset" closes the connection unanswered)
+        #   X-Fake-Slow-Models: model=ms,...
+        model = self._requested_model(path, req)
+        slow_models = self._model_map("X-Fake-Slow-Models")
+        if model in slow_models:
+            time.sleep(int(slow_models[model]) / 1000.0)
+        fail_models = self._model_map("X-Fake-Fail-Models")
+        if model in fail_models:
+            if fail_models[model] == "reset":
+                self._abort()
+                return
+            self._send_error_status(provider, int(fail_models[model]))
+            return
+
         self._serve(provider, kind, route[2], req)
+
+    def _requested_model(self, path: str, req: dict) -> str:
+        m = GEMINI_PATH.match(path)
+        if m:
+            return m.group(2) if m.lastindex and m.lastindex >= 2 else ""
+        return str(req.get("model") or "")
+
+    def _model_map(self, header: str) -> dict:
+        pairs = {}
+        for part in (self._hdr(header) or "").split(","):
+            if "=" in part:
+                key, value = part.split("=", 1)
+                pairs[key.strip()] = value.strip()
+        return pairs
 
     def _provider_for_path(self, path: str) -> str:
         if path.startswith("/v1/messages"):

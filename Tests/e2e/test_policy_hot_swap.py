@@ -81,6 +81,12 @@ class Load(threading.Thread):
         return self.sent, self.failures
 
 
+def wait_until(condition, timeout=10.0):
+    deadline = time.time() + timeout
+    while not condition() and time.time() < deadline:
+        time.sleep(0.01)
+
+
 def save_in_place(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -117,15 +123,17 @@ def test_each_save_pattern_swaps_the_policy_under_load(policy_daemon, save):
     load = Load(d)
     load.start()
     try:
+        wait_until(lambda: load.sent >= 10)
         save(path, quotas([KILLED]))
         _, version = wait_for(d, KILLED, 403)
         assert version != before
         assert d.get_json("/api/status")["policy"]["version"] == version
         save(path, quotas([]))
         wait_for(d, KILLED, 200)
+        wait_until(lambda: load.sent >= 40)
     finally:
         sent, failures = load.finish()
-    assert sent > 20, "the load did not run"
+    assert sent >= 40, "the load did not run"
     assert failures == [], f"{len(failures)} of {sent} concurrent requests failed during swaps: {failures[:5]}"
 
 

@@ -7,24 +7,36 @@ import NIOHTTP1
 import Policy
 import Providers
 
-/// The proxy pipeline for one call: attribute it, read and inspect the body, forward it to the
-/// provider with the request's snapshot, relay the answer, and record the call with its usage
-/// and cost. Every path out of here, including every error, produces exactly one record.
+/// The proxy pipeline for one call, decided by one policy snapshot from start to finish:
+/// attribute it; refuse killed sources; read and inspect the body; route (alias, weights,
+/// latency); reserve its worst-case cost against every limit; send it upstream, walking the
+/// fallback chain on 5xx/429/connection failures; relay the answer; settle and record. Every
+/// path out of here, including every error and every failed attempt, produces a record.
 public final class ProxyEngine: Sendable {
     let snapshots: SnapshotStore
     let upstream: UpstreamClient
     let ids: RequestIDGenerator
     let logger: Logger
     let sink: @Sendable (CallRecord) -> Void
+    public let ledger: SpendLedger
+    public let latency: LatencyTracker
+    let routes: RouteSelector
+    let fallback: FallbackPolicy
 
     public static let requestIDHeader = HTTPField.Name("X-TokenLens-Request-Id")!
     public static let policyHeader = HTTPField.Name("X-TokenLens-Policy")!
 
     public init(snapshots: SnapshotStore, upstream: UpstreamClient, ids: RequestIDGenerator = RequestIDGenerator(),
+                ledger: SpendLedger = SpendLedger(), latency: LatencyTracker = LatencyTracker(),
+                random: RoutingRandom = RoutingRandom(), fallback: FallbackPolicy = FallbackPolicy(),
                 logger: Logger = Logger(label: "tokenlens.proxy"), sink: @escaping @Sendable (CallRecord) -> Void) {
         self.snapshots = snapshots
         self.upstream = upstream
         self.ids = ids
+        self.ledger = ledger
+        self.latency = latency
+        self.routes = RouteSelector(random: random, latency: latency)
+        self.fallback = fallback
         self.logger = logger
         self.sink = sink
     }
@@ -95,44 +107,170 @@ public final class ProxyEngine: Sendable {
         draft.model = facts.model
         draft.stream = facts.stream
 
-        // Ask OpenAI for the usage chunk the client did not request; it is hidden again on the way back.
-        let injectUsage = facts.needsInjectedStreamUsage
-        var forwardBody = requestBody
-        if injectUsage {
-            let rewritten = StreamUsageInjection.injectIncludeUsage(into: Array(buffer: requestBody))
-            forwardBody = ByteBuffer(bytes: rewritten)
+        // Routing: only the model changes.
+        let decision = routes.route(model: facts.model, source: attribution.source, provider: provider, snapshot: snapshot)
+        draft.model = decision.model
+        draft.rules += decision.rules
+        let chain = attemptModels(primary: decision.model, snapshot: snapshot)
+
+        // Budgets and quotas: reserve the worst case before anything goes upstream.
+        var reservation: SpendLedger.Reservation?
+        let timeZone = TimeZone(identifier: snapshot.budget.timezone) ?? TimeZone(identifier: "UTC")!
+        let windows = BudgetWindows(now: now, timeZone: timeZone)
+        let limits = LimitPlan.limits(snapshot: snapshot, source: attribution.source, model: decision.model, windows: windows)
+        if !limits.isEmpty {
+            let promptBytes = Self.promptBytes(requestBody, facts: facts)
+            let worstCase = chain.map {
+                LimitPlan.worstCaseCost(prices: snapshot.prices, model: $0, promptBytes: promptBytes, maxOutputTokens: facts.maxOutputTokens)
+            }.max() ?? 0
+            switch ledger.reserve(amount: worstCase, limits: limits) {
+            case .refused(let refusal):
+                var headers = responseHeaders(id: id, snapshot: snapshot)
+                headers[.retryAfter] = String(refusal.retryAfterSeconds)
+                return reject(draft, provider: provider, status: 429, code: "tokenlens_limit", blockedBy: refusal.rule,
+                              message: "TokenLens refused this call: \(refusal.message); try again in \(refusal.retryAfterSeconds) s",
+                              snapshot: snapshot, stopwatch: stopwatch, extraHeaders: headers)
+            case .admitted(let held):
+                reservation = held
+                draft.rules += held.warnings.map { "warn:\($0.rule)" }
+            }
         }
 
+        return await forward(head: head, route: route, provider: provider, facts: facts, body: requestBody,
+                             models: chain, draft: draft, reservation: reservation, snapshot: snapshot, stopwatch: stopwatch)
+    }
+
+    /// The primary model and, if a fallback chain is triggered by it, its fallbacks.
+    func attemptModels(primary: String?, snapshot: PolicySnapshot) -> [String?] {
+        guard let primary, let chain = snapshot.rules.fallbackChains[primary] else { return [primary] }
+        return [primary] + chain.fallbacks.map { snapshot.rules.aliases[$0]?.target ?? $0 }
+    }
+
+    /// Sends the call, walking the fallback chain while attempts fail with 5xx, 429, a refused
+    /// connection or a timeout, as long as no byte has reached the client. Failed attempts are
+    /// recorded on their own (`<id>.<n>`); the final answer is relayed and recorded under `id`.
+    func forward(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
+                 models: [String?], draft: CallRecord, reservation: SpendLedger.Reservation?,
+                 snapshot: PolicySnapshot, stopwatch: Stopwatch) async -> ProxyResponse {
         let settings = snapshot.settings(for: provider)
-        var request = HTTPClientRequest(url: Self.upstreamURL(base: settings.baseURL, path: route.upstreamPath, query: head.query))
+        let injectUsage = facts.needsInjectedStreamUsage
+        let ledger = self.ledger
+        let latency = self.latency
+        var failedRules: [String] = []
+        for (index, model) in models.enumerated() {
+            let attempt = index + 1
+            let isLast = index == models.count - 1
+            var record = draft
+            record.model = model
+            record.attempts = attempt
+            record.rules += failedRules
+            let attemptClock = Stopwatch()
+            let request = makeRequest(head: head, route: route, provider: provider, facts: facts, body: body,
+                                      model: model, injectUsage: injectUsage, baseURL: settings.baseURL)
+            let preUpstreamMs = stopwatch.elapsedMs
+            do {
+                let response = try await upstream.execute(request, timeoutSeconds: settings.timeoutSeconds)
+                let status = Int(response.status.code)
+                if !isLast, FallbackPolicy.isRetryable(status: status) {
+                    let message = await Self.drainError(response)
+                    recordFailedAttempt(record, status: status, message: message ?? "upstream answered \(status)",
+                                        attempt: attempt, clock: attemptClock, snapshot: snapshot)
+                    latency.record(model: model ?? "", latencyMs: attemptClock.elapsedMs, failed: true)
+                    failedRules.append("fallback:\(model ?? "?")")
+                    try? await Task.sleep(for: .milliseconds(Int64(fallback.delayMs(afterAttempt: attempt, retryAfter: response.headers.first(name: "retry-after")))))
+                    continue
+                }
+                let finalizer = CallFinalizer(
+                    draft: record, facts: facts, snapshot: snapshot, stopwatch: stopwatch, preUpstreamMs: preUpstreamMs,
+                    pendingStatus: status,
+                    onFinish: { finished in
+                        if let reservation { ledger.settle(reservation, actual: finished.costPicodollars ?? 0, calledUpstream: true) }
+                        if let model = finished.model {
+                            latency.record(model: model, latencyMs: finished.latencyMs, failed: finished.outcome == .upstreamError)
+                        }
+                    },
+                    sink: sink)
+                var headers = ForwardedHeaders.clientResponse(response.headers, keepLength: !injectUsage)
+                headers[Self.requestIDHeader] = draft.id
+                headers[Self.policyHeader] = snapshot.version
+                let relay = ResponseRelay(upstream: response, facts: facts, finalizer: finalizer, hidesInjectedUsage: injectUsage)
+                return ProxyResponse(status: status, headers: headers, body: .relay(relay))
+            } catch {
+                let failure = UpstreamFailure(error, baseURL: settings.baseURL)
+                logger.warning("upstream call failed", metadata: ["id": "\(draft.id)", "provider": "\(provider.rawValue)",
+                                                                  "attempt": "\(attempt)", "error": "\(failure.message)"])
+                latency.record(model: model ?? "", latencyMs: attemptClock.elapsedMs, failed: true)
+                if !isLast {
+                    recordFailedAttempt(record, status: failure.status, message: failure.message, attempt: attempt,
+                                        clock: attemptClock, snapshot: snapshot)
+                    failedRules.append("fallback:\(model ?? "?")")
+                    try? await Task.sleep(for: .milliseconds(Int64(fallback.delayMs(afterAttempt: attempt, retryAfter: nil))))
+                    continue
+                }
+                record.outcome = .upstreamError
+                record.errorMessage = failure.message
+                finishWithoutUpstream(&record, status: failure.status, snapshot: snapshot, stopwatch: stopwatch, upstreamMs: attemptClock.elapsedMs)
+                if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: true) }
+                var headers = responseHeaders(id: draft.id, snapshot: snapshot)
+                headers[.contentType] = "application/json"
+                return ProxyResponse(status: failure.status, headers: headers,
+                                     body: .complete(ProviderErrorBody.json(provider: provider, status: failure.status,
+                                                                            message: failure.message, code: failure.code)))
+            }
+        }
+        // Unreachable: the last model always returns above.
+        if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: false) }
+        return ProxyResponse(status: 502, headers: responseHeaders(id: draft.id, snapshot: snapshot), body: .complete(""))
+    }
+
+    func makeRequest(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
+                     model: String?, injectUsage: Bool, baseURL: String) -> HTTPClientRequest {
+        var path = route.upstreamPath
+        var forwardBody = body
+        if let model, model != facts.model {
+            if provider == .google, let original = facts.model {
+                path = path.replacingOccurrences(of: "/models/\(original):", with: "/models/\(model):")
+            } else if let range = facts.modelValueRange {
+                forwardBody = ByteBuffer(bytes: StreamUsageInjection.replacingModel(in: Array(buffer: body), valueRange: range, with: model))
+            }
+        }
+        if injectUsage {
+            forwardBody = ByteBuffer(bytes: StreamUsageInjection.injectIncludeUsage(into: Array(buffer: forwardBody)))
+        }
+        var request = HTTPClientRequest(url: Self.upstreamURL(base: baseURL, path: path, query: head.query))
         request.method = HTTPMethod(rawValue: head.method)
         request.headers = ForwardedHeaders.upstreamRequest(head.headers, identityOnly: injectUsage)
         if forwardBody.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(head.method) {
             request.body = .bytes(forwardBody)
         }
+        return request
+    }
 
-        let preUpstreamMs = stopwatch.elapsedMs
-        let finalizer = CallFinalizer(draft: draft, facts: facts, snapshot: snapshot, stopwatch: stopwatch,
-                                      preUpstreamMs: preUpstreamMs, pendingStatus: 0, sink: sink)
-        let response: HTTPClientResponse
-        do {
-            response = try await upstream.execute(request, timeoutSeconds: settings.timeoutSeconds)
-        } catch {
-            let failure = UpstreamFailure(error, baseURL: settings.baseURL)
-            logger.warning("upstream call failed", metadata: ["id": "\(id)", "provider": "\(provider.rawValue)", "error": "\(failure.message)"])
-            finalizer.finish(.init(statusCode: failure.status, outcome: .upstreamError, usage: nil, errorMessage: failure.message))
-            var headers = responseHeaders(id: id, snapshot: snapshot)
-            headers[.contentType] = "application/json"
-            return ProxyResponse(status: failure.status, headers: headers,
-                                 body: .complete(ProviderErrorBody.json(provider: provider, status: failure.status,
-                                                                        message: failure.message, code: failure.code)))
+    /// Reads a failed attempt's error body (bounded) for its message.
+    static func drainError(_ response: HTTPClientResponse) async -> String? {
+        guard let body = try? await response.body.collect(upTo: 256 * 1024) else { return nil }
+        return UsageTracker.errorMessage(fromBody: Array(buffer: body))
+    }
+
+    func recordFailedAttempt(_ record: CallRecord, status: Int, message: String, attempt: Int, clock: Stopwatch, snapshot: PolicySnapshot) {
+        var failed = record
+        failed.id = "\(record.id).\(attempt)"
+        failed.outcome = .upstreamError
+        failed.statusCode = status
+        failed.errorMessage = message
+        failed.latencyMs = clock.elapsedMs
+        failed.cost = CostBreakdown()
+        sink(failed)
+    }
+
+    /// Bytes of prompt text, which bound its token count (a token is at least one byte).
+    static func promptBytes(_ body: ByteBuffer, facts: RequestFacts) -> Int {
+        guard facts.endpoint.isMetered, let json = try? body.withUnsafeReadableBytes({ try JSONReader.parse($0) }) else {
+            return body.readableBytes
         }
-
-        var headers = ForwardedHeaders.clientResponse(response.headers, keepLength: !injectUsage)
-        headers[Self.requestIDHeader] = id
-        headers[Self.policyHeader] = snapshot.version
-        let relay = ResponseRelay(upstream: response, facts: facts, finalizer: finalizer, hidesInjectedUsage: injectUsage)
-        return ProxyResponse(status: Int(response.status.code), headers: headers, body: .relay(relay))
+        let content = PromptExtractor.extract(provider: facts.provider, endpoint: facts.endpoint, body: json)
+        let bytes = content.segments.reduce(0) { $0 + $1.text.utf8.count }
+        return bytes > 0 ? bytes : body.readableBytes
     }
 
     static func upstreamURL(base: String, path: String, query: String?) -> String {
@@ -151,22 +289,23 @@ public final class ProxyEngine: Sendable {
 
     /// Answers without calling the provider, in the provider's error shape, and records the call.
     func reject(_ draft: CallRecord, provider: Provider?, status: Int, code: String, blockedBy: String, message: String,
-                snapshot: PolicySnapshot, stopwatch: Stopwatch) -> ProxyResponse {
+                snapshot: PolicySnapshot, stopwatch: Stopwatch, extraHeaders: HTTPFields? = nil) -> ProxyResponse {
         var record = draft
         record.outcome = .blocked
         record.blockedBy = blockedBy
         record.errorMessage = message
         finishWithoutUpstream(&record, status: status, snapshot: snapshot, stopwatch: stopwatch)
-        var headers = responseHeaders(id: draft.id, snapshot: snapshot)
+        var headers = extraHeaders ?? responseHeaders(id: draft.id, snapshot: snapshot)
         headers[.contentType] = "application/json"
         return ProxyResponse(status: status, headers: headers,
                              body: .complete(ProviderErrorBody.json(provider: provider, status: status, message: message, code: code)))
     }
 
-    private func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch) {
+    private func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
+                                       upstreamMs: Double = 0) {
         record.statusCode = status
         record.latencyMs = stopwatch.elapsedMs
-        record.overheadMs = record.latencyMs
+        record.overheadMs = max(0, record.latencyMs - upstreamMs)
         record.cost = CallFinalizer.price(record: record, prices: snapshot.prices)
         sink(record)
     }

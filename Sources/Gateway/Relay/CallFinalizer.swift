@@ -25,17 +25,22 @@ final class CallFinalizer: Sendable {
     private let stopwatch: Stopwatch
     private let preUpstreamMs: Double
     private let sink: @Sendable (CallRecord) -> Void
+    /// Runs with the finished record before it is recorded: settles budget reservations and
+    /// feeds latency routing.
+    private let onFinish: @Sendable (CallRecord) -> Void
     private let done = Atomic<Bool>(false)
     private let pendingStatus: Int
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-         preUpstreamMs: Double, pendingStatus: Int, sink: @escaping @Sendable (CallRecord) -> Void) {
+         preUpstreamMs: Double, pendingStatus: Int, onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
+         sink: @escaping @Sendable (CallRecord) -> Void) {
         self.draft = draft
         self.facts = facts
         self.snapshot = snapshot
         self.stopwatch = stopwatch
         self.preUpstreamMs = preUpstreamMs
         self.pendingStatus = pendingStatus
+        self.onFinish = onFinish
         self.sink = sink
     }
 
@@ -68,6 +73,7 @@ final class CallFinalizer: Sendable {
         }
         record.cost = Self.price(record: record, prices: snapshot.prices)
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
+        onFinish(record)
         sink(record)
     }
 

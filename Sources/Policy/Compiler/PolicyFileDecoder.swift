@@ -1,3 +1,4 @@
+import Patterns
 import TOML
 
 /// A rule as written in one file, before the checks that span files.

@@ -1,3 +1,4 @@
+import Patterns
 import Providers
 
 /// Where a rule was written, for diagnostics ("defined twice") and for the messages of blocked

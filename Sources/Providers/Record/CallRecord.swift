@@ -27,6 +27,9 @@ public struct CallRecord: Sendable, Equatable {
     public var policyVersion: String
     /// A short reason when the call failed (the provider's error message, or TokenLens's).
     public var errorMessage: String?
+    /// Every policy rule that acted on the call, in order (`alias:gpt-4`, `fallback:claude-opus-4-6`,
+    /// `warn:source_limit:agent.daily`, ...); `blockedBy` names the one that refused it.
+    public var rules: [String] = []
 
     public init(id: String, timestampMicros: Int64, provider: String, endpoint: String,
                 requestedModel: String? = nil, model: String? = nil, source: String = "unknown",
@@ -34,7 +37,7 @@ public struct CallRecord: Sendable, Equatable {
                 outcome: Outcome = .ok, blockedBy: String? = nil, usage: Usage = Usage(),
                 cost: CostBreakdown? = nil, latencyMs: Double = 0, ttftMs: Double? = nil,
                 overheadMs: Double = 0, attempts: Int = 1, policyVersion: String = "",
-                errorMessage: String? = nil) {
+                errorMessage: String? = nil, rules: [String] = []) {
         self.id = id
         self.timestampMicros = timestampMicros
         self.provider = provider
@@ -55,6 +58,7 @@ public struct CallRecord: Sendable, Equatable {
         self.attempts = attempts
         self.policyVersion = policyVersion
         self.errorMessage = errorMessage
+        self.rules = rules
     }
 
     public var priced: Bool { cost != nil }

@@ -134,4 +134,28 @@ extension CallStore {
             after = last.id
         }
     }
+
+    /// Spend since `micros`, in total and per source, for seeding budget counters at start-up.
+    public func spend(since micros: Int64) async throws -> (total: Int64, bySource: [String: Int64]) {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT source, SUM(cost_pico) AS spend FROM calls WHERE ts >= ? GROUP BY source",
+                                        arguments: [micros])
+            var bySource: [String: Int64] = [:]
+            for row in rows { bySource[row["source"]] = row["spend"] ?? 0 }
+            return (bySource.values.reduce(0, +), bySource)
+        }
+    }
+
+    /// Calls that reached a provider since `micros`, per model (for daily call limits).
+    public func upstreamCalls(since micros: Int64) async throws -> [String: Int64] {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT model, COUNT(*) AS calls FROM calls
+                WHERE ts >= ? AND outcome != 'blocked' AND model IS NOT NULL AND instr(id, '.') = 0 GROUP BY model
+                """, arguments: [micros])
+            var calls: [String: Int64] = [:]
+            for row in rows { calls[row["model"]] = row["calls"] }
+            return calls
+        }
+    }
 }

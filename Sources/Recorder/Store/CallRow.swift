@@ -10,10 +10,10 @@ enum CallRow {
         blocked_by, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
         reasoning_tokens, service_tier, cost_pico, cost_input_pico, cost_output_pico, cost_reasoning_pico,
         cost_cache_read_pico, cost_cache_write_pico, cache_savings_pico, latency_ms, ttft_ms, overhead_ms,
-        attempts, policy_version, error_message
+        attempts, policy_version, error_message, rules
         """
 
-    static let insertSQL = "INSERT OR REPLACE INTO calls (\(columns)) VALUES (" + Array(repeating: "?", count: 32).joined(separator: ",") + ")"
+    static let insertSQL = "INSERT OR REPLACE INTO calls (\(columns)) VALUES (" + Array(repeating: "?", count: 33).joined(separator: ",") + ")"
 
     static func arguments(_ record: CallRecord) -> StatementArguments {
         let usage = record.usage
@@ -25,7 +25,7 @@ enum CallRow {
             usage.cacheReadTokens, usage.cacheWriteTokens, usage.cacheWrite1hTokens, usage.reasoningTokens,
             usage.serviceTier, cost?.total, cost?.input, cost?.output, cost?.reasoning, cost?.cacheRead,
             cost?.cacheWrite, cost?.cacheSavings, record.latencyMs, record.ttftMs, record.overheadMs,
-            record.attempts, record.policyVersion, record.errorMessage,
+            record.attempts, record.policyVersion, record.errorMessage, encodeRules(record.rules),
         ]
         return StatementArguments(values)
     }
@@ -64,6 +64,7 @@ enum CallRow {
         int(cost?.total); int(cost?.input); int(cost?.output); int(cost?.reasoning); int(cost?.cacheRead)
         int(cost?.cacheWrite); int(cost?.cacheSavings); double(record.latencyMs); double(record.ttftMs)
         double(record.overheadMs); int(Int64(record.attempts)); text(record.policyVersion); text(record.errorMessage)
+        text(encodeRules(record.rules))
     }
 
     /// SQLite copies bound text before `bind` returns.
@@ -88,7 +89,17 @@ enum CallRow {
             tags: decodeTags(row["tags"]), stream: row["stream"], statusCode: row["status_code"],
             outcome: Outcome(rawValue: row["outcome"]) ?? .ok, blockedBy: row["blocked_by"], usage: usage,
             cost: cost, latencyMs: row["latency_ms"], ttftMs: row["ttft_ms"], overheadMs: row["overhead_ms"],
-            attempts: row["attempts"], policyVersion: row["policy_version"], errorMessage: row["error_message"])
+            attempts: row["attempts"], policyVersion: row["policy_version"], errorMessage: row["error_message"],
+            rules: decodeRules(row["rules"]))
+    }
+
+    static func encodeRules(_ rules: [String]) -> String? {
+        rules.isEmpty ? nil : "[" + rules.map(JSONWriter.quoted).joined(separator: ",") + "]"
+    }
+
+    static func decodeRules(_ text: String?) -> [String] {
+        guard let text, let array = (try? JSONReader.parse(Array(text.utf8)))?.arrayValue else { return [] }
+        return array.compactMap(\.stringValue)
     }
 
     /// Tags are stored as a JSON object so they can be queried with SQLite's JSON functions.

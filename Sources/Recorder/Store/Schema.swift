@@ -47,6 +47,9 @@ enum Schema {
                 CREATE INDEX calls_source_ts ON calls(source, ts);
                 """)
         }
+        migrator.registerMigration("v2: rules fired") { db in
+            try db.execute(sql: "ALTER TABLE calls ADD COLUMN rules TEXT")
+        }
         return migrator
     }
 }

@@ -44,6 +44,18 @@ public struct Daemon {
         self.logger = logger
     }
 
+    /// Rebuilds today's and this month's spend and call counters from the database, so limits
+    /// survive a restart.
+    static func seed(_ ledger: SpendLedger, from store: CallStore, snapshot: PolicySnapshot) async throws {
+        let zone = TimeZone(identifier: snapshot.budget.timezone) ?? TimeZone(identifier: "UTC")!
+        let windows = BudgetWindows(now: Date(), timeZone: zone)
+        let today = try await store.spend(since: windows.dayStartMicros)
+        let month = try await store.spend(since: windows.monthStartMicros)
+        let calls = try await store.upstreamCalls(since: windows.dayStartMicros)
+        ledger.seed(windows: windows, dayTotal: today.total, monthTotal: month.total, sourcesToday: today.bySource,
+                    sourcesThisMonth: month.bySource, modelCallsToday: calls)
+    }
+
     public func run() async throws {
         let sources: PolicySources
         do {
@@ -70,7 +82,11 @@ public struct Daemon {
             liveBus.publish(batch.map(CallRecordJSON.liveEvent))
         }
         let upstream = UpstreamClient()
-        let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, logger: logger) { record in
+        let ledger = SpendLedger()
+        try await Self.seed(ledger, from: store, snapshot: snapshot)
+        let seed = environment["TOKENLENS_ROUTING_SEED"].flatMap(UInt64.init)
+        let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, ledger: ledger, random: RoutingRandom(seed: seed),
+                                 logger: logger) { record in
             recorder.record(record)
         }
         let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)

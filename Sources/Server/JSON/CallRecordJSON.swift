@@ -37,6 +37,10 @@ enum CallRecordJSON {
         json.field("attempts", record.attempts)
         json.field("policy_version", record.policyVersion)
         json.field("error", record.errorMessage)
+        json.key("rules")
+        json.beginArray()
+        for rule in record.rules { json.string(rule) }
+        json.endArray()
         json.endObject()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Hummingbird
 import NIOCore
 import Policy
@@ -16,6 +17,7 @@ struct APIRoutes {
         router.get("/api/usage/daily") { request, _ in try await daily(request) }
         router.get("/api/usage/sources") { request, _ in try await sources(request) }
         router.get("/api/export/csv") { request, _ in exportCSV(request) }
+        router.get("/api/usage/budget-status") { _, _ in budgetStatus() }
         router.get("/metrics") { _, _ in metrics() }
     }
 
@@ -153,6 +155,46 @@ struct APIRoutes {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// Every limit of the live policy with what is spent, reserved by calls in flight, and left.
+    func budgetStatus() -> Response {
+        let snapshot = services.snapshots.snapshot
+        let zone = TimeZone(identifier: snapshot.budget.timezone) ?? TimeZone(identifier: "UTC")!
+        let windows = BudgetWindows(now: Date(), timeZone: zone)
+        var json = JSONText()
+        json.beginObject()
+        json.field("timezone", zone.identifier)
+        json.field("day", windows.dayKey)
+        json.field("month", windows.monthKey)
+        json.field("budget_enabled", snapshot.budget.enabled)
+        json.field("policy_version", snapshot.version)
+        json.key("limits")
+        json.beginArray()
+        for limit in LimitPlan.allLimits(snapshot: snapshot, windows: windows) {
+            let (settled, reserved) = services.engine.ledger.usage(of: limit)
+            json.beginObject()
+            json.field("rule", limit.decision.rule)
+            json.field("kind", limit.isCalls ? "calls" : "usd")
+            json.field("action", limit.decision.action.rawValue)
+            if limit.isCalls {
+                json.field("limit", limit.cap)
+                json.field("used", settled)
+                json.field("reserved", reserved)
+                json.field("remaining", max(0, limit.cap - settled - reserved))
+            } else {
+                json.field("limit", usd: limit.cap)
+                json.field("spent", usd: settled)
+                json.field("reserved", usd: reserved)
+                json.field("remaining", usd: max(0, limit.cap - settled - reserved))
+            }
+            json.field("exceeded", settled + reserved >= limit.cap)
+            json.field("resets_in_s", limit.decision.retryAfterSeconds)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return .json(json.text)
     }
 
     func metrics() -> Response {
