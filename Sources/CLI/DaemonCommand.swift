@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Server
 
-struct DaemonCommand: AsyncParsableCommand {
+struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Run the proxy, recorder and API in the foreground.",
@@ -25,7 +25,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
-    func run() async throws {
+    /// The daemon's body; `main.swift` calls it in the async context it sets up.
+    func runDaemon() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-@main
-struct TokenLens: AsyncParsableCommand {
+
+struct TokenLens: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenlens",
         abstract: "Local-first AI cost intelligence and gateway for OpenAI, Anthropic and Gemini.",

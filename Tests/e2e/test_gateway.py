@@ -78,6 +78,7 @@ USAGE = {"X-Fake-Usage": "prompt_tokens=1000,completion_tokens=4000,cached_token
 def test_concurrent_calls_cannot_overshoot_a_limit(fake, tmp_path):
     d = gateway(fake, tmp_path, {"quotas.toml": '[[source_limits]]\nsource = "burst"\ndaily_usd = 1.00\n'})
     try:
+        retry_bound = seconds_to_utc_midnight() + 2
         with ThreadPoolExecutor(max_workers=64) as pool:
             results = list(pool.map(lambda _: chat(d, "burst", max_tokens=5000, extra_headers=USAGE), range(500)))
         ok = [r for r in results if r[0] == 200]
@@ -85,7 +86,7 @@ def test_concurrent_calls_cannot_overshoot_a_limit(fake, tmp_path):
         assert ok and blocked
         assert {r[0] for r in blocked} == {429}
         for status, headers, body in blocked:
-            assert 0 < int(headers["retry-after"]) <= seconds_to_utc_midnight() + 2
+            assert 0 < int(headers["retry-after"]) <= retry_bound
             assert "source \"burst\" reached its daily limit" in json.loads(body)["error"]["message"]
         recs = records(d, "burst", count=500)
         spent = sum(r["cost_usd"] or 0 for r in recs if r["outcome"] == "ok")
@@ -139,7 +140,11 @@ def test_global_budget_blocks_in_the_providers_own_shape(fake, tmp_path):
     d = gateway(fake, tmp_path, {}, config_extra="[budget]\nenabled = true\ndaily_limit_usd = 0.02\n")
     try:
         # Each call reserves 5000 output tokens ($0.01) and costs $0.00825: the third would pass $0.02.
-        statuses = [chat(d, "g", max_tokens=5000, extra_headers=USAGE)[0] for _ in range(4)]
+        # A call settles just after its last byte is sent, so wait for its record before the next.
+        statuses = []
+        for index in range(4):
+            statuses.append(chat(d, "g", max_tokens=5000, extra_headers=USAGE)[0])
+            records(d, "g", count=index + 1)
         assert statuses == [200, 200, 429, 429]
         client = anthropic.Anthropic(api_key=ANTHROPIC_KEY, base_url=f"{d.url}/proxy/anthropic", max_retries=0)
         with pytest.raises(anthropic.RateLimitError) as error:

@@ -21,11 +21,16 @@ public struct BudgetWindows: Sendable, Equatable {
         let month = calendar.date(from: components) ?? day
         let nextMonth = calendar.date(byAdding: .month, value: 1, to: month) ?? nextDay
         let dayParts = calendar.dateComponents([.year, .month, .day], from: now)
-        dayKey = String(format: "%04d-%02d-%02d", dayParts.year ?? 0, dayParts.month ?? 0, dayParts.day ?? 0)
-        monthKey = String(format: "%04d-%02d", components.year ?? 0, components.month ?? 0)
+        monthKey = Self.padded(components.year ?? 0, 4) + "-" + Self.padded(components.month ?? 0, 2)
+        dayKey = monthKey + "-" + Self.padded(dayParts.day ?? 0, 2)
         dayStartMicros = Int64(day.timeIntervalSince1970 * 1_000_000)
         monthStartMicros = Int64(month.timeIntervalSince1970 * 1_000_000)
         secondsToNextDay = max(1, Int(nextDay.timeIntervalSince(now).rounded(.up)))
         secondsToNextMonth = max(1, Int(nextMonth.timeIntervalSince(now).rounded(.up)))
+    }
+
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
     }
 }

@@ -42,6 +42,13 @@ public enum LimitPlan {
         return limits
     }
 
+    /// Whether any limit can apply, without building them: most calls of most policies meet none.
+    public static func mayApply(snapshot: PolicySnapshot, source: String, model: String?) -> Bool {
+        (snapshot.budget.enabled && (snapshot.budget.dailyLimitUSD != nil || snapshot.budget.monthlyLimitUSD != nil))
+            || snapshot.rules.sourceLimits[source] != nil
+            || (model.map { snapshot.rules.modelLimits[$0] != nil } ?? false)
+    }
+
     /// Every limit of the snapshot, whatever source or model it is for, for the status page.
     public static func allLimits(snapshot: PolicySnapshot, windows: BudgetWindows) -> [SpendLedger.Limit] {
         var all = Self.limits(snapshot: snapshot, source: "", model: nil, windows: windows).filter { $0.decision.rule.hasPrefix("budget") }

@@ -115,10 +115,9 @@ public final class ProxyEngine: Sendable {
 
         // Budgets and quotas: reserve the worst case before anything goes upstream.
         var reservation: SpendLedger.Reservation?
-        let timeZone = TimeZone(identifier: snapshot.budget.timezone) ?? TimeZone(identifier: "UTC")!
-        let windows = BudgetWindows(now: now, timeZone: timeZone)
-        let limits = LimitPlan.limits(snapshot: snapshot, source: attribution.source, model: decision.model, windows: windows)
-        if !limits.isEmpty {
+        if LimitPlan.mayApply(snapshot: snapshot, source: attribution.source, model: decision.model) {
+            let windows = BudgetWindows(now: now, timeZone: snapshot.budget.timeZone)
+            let limits = LimitPlan.limits(snapshot: snapshot, source: attribution.source, model: decision.model, windows: windows)
             let promptBytes = Self.promptBytes(requestBody, facts: facts)
             let worstCase = chain.map {
                 LimitPlan.worstCaseCost(prices: snapshot.prices, model: $0, promptBytes: promptBytes, maxOutputTokens: facts.maxOutputTokens)

@@ -19,6 +19,8 @@ public final class UpstreamClient: Sendable {
         // A refused connection is answered with a 502 at once instead of being retried until
         // the connect timeout: the client (or a fallback chain) decides what to do next.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // No distributed tracing: the per-request span bookkeeping is measurable on the proxy path.
+        configuration.tracing.tracer = nil
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

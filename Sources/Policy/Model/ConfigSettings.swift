@@ -1,3 +1,5 @@
+import Foundation
+
 /// `[budget]`: global spend caps.
 public struct BudgetSettings: Sendable, Equatable {
     public var enabled = false
@@ -6,7 +8,13 @@ public struct BudgetSettings: Sendable, Equatable {
     /// `block` (default) refuses calls past the cap; `warn` records and alerts only.
     public var action: LimitAction = .block
     /// IANA time zone the daily and monthly windows follow (default UTC).
-    public var timezone = "UTC"
+    public var timezone = "UTC" {
+        didSet { timeZone = TimeZone(identifier: timezone) ?? BudgetSettings.utc }
+    }
+    /// `timezone`, resolved once when the policy is compiled.
+    public private(set) var timeZone = BudgetSettings.utc
+
+    static let utc = TimeZone(secondsFromGMT: 0)!
 
     public init() {}
 }

@@ -64,6 +64,19 @@ final class RecordQueue: Sendable {
         }
     }
 
+    /// Takes what is queued now, without waiting.
+    func takeAvailable(limit: Int) -> [CallRecord] {
+        guard limit > 0 else { return [] }
+        return state.withLock { state in
+            let count = min(limit, state.records.count)
+            let batch = Array(state.records.prefix(count))
+            state.records.removeFirst(count)
+            return batch
+        }
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
     /// Stops accepting records; `take` drains what is left, then returns empty batches.
     func close() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

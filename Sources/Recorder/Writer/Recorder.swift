@@ -17,6 +17,7 @@ public final class Recorder: Sendable {
     public let store: CallStore
     private let queue: RecordQueue
     private let batchLimit: Int
+    private let linger: Duration
     private let logger: Logger
     private let onCommit: @Sendable ([CallRecord]) -> Void
     private let progress = Mutex((written: Int64(0), errors: Int64(0)))
@@ -27,12 +28,13 @@ public final class Recorder: Sendable {
     /// - Parameters:
     ///   - queueCapacity: records held in memory before new ones are dropped (and counted).
     ///   - batchLimit: most records written per transaction.
-    public init(store: CallStore, queueCapacity: Int = 65_536, batchLimit: Int = 4_096,
+    public init(store: CallStore, queueCapacity: Int = 65_536, batchLimit: Int = 4_096, linger: Duration = .milliseconds(5),
                 logger: Logger = Logger(label: "tokenlens.recorder"),
                 onCommit: @escaping @Sendable ([CallRecord]) -> Void = { _ in }) {
         self.store = store
         self.queue = RecordQueue(capacity: queueCapacity)
         self.batchLimit = batchLimit
+        self.linger = linger
         self.logger = logger
         self.onCommit = onCommit
     }
@@ -61,8 +63,14 @@ public final class Recorder: Sendable {
     /// The writer loop. Returns once `close()` was called and every queued record is written.
     public func run() async {
         while true {
-            let batch = await queue.take(limit: batchLimit)
+            var batch = await queue.take(limit: batchLimit)
             if batch.isEmpty { return }
+            // Let a trickle of calls gather for a moment: one transaction (and one wake-up of the
+            // database thread) per few milliseconds instead of per call.
+            if batch.count < batchLimit / 4, !queue.isClosed {
+                try? await Task.sleep(for: linger)
+                batch += queue.takeAvailable(limit: batchLimit - batch.count)
+            }
             await write(batch)
         }
     }

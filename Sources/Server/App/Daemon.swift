@@ -79,7 +79,8 @@ public struct Daemon {
         let metrics = ProxyMetrics()
         let recorder = Recorder(store: store, queueCapacity: snapshot.storage.queueCapacity, logger: logger) { batch in
             metrics.observe(batch)
-            liveBus.publish(batch.map(CallRecordJSON.liveEvent))
+            // Encoding events costs as much as recording them; skip it when nobody listens.
+            if liveBus.subscriberCount > 0 { liveBus.publish(batch.map(CallRecordJSON.liveEvent)) }
         }
         let upstream = UpstreamClient()
         let ledger = SpendLedger()

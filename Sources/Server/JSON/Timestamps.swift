@@ -10,8 +10,19 @@ enum Timestamps {
         let days = Int(seconds / 86_400)
         let secondOfDay = Int(seconds % 86_400)
         let (year, month, day) = civil(days: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
-                      secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, millis)
+        var text = ""
+        text.reserveCapacity(24)
+        pad(year, 4, &text); text += "-"; pad(month, 2, &text); text += "-"; pad(day, 2, &text)
+        text += "T"; pad(secondOfDay / 3600, 2, &text); text += ":"; pad(secondOfDay / 60 % 60, 2, &text)
+        text += ":"; pad(secondOfDay % 60, 2, &text); text += "."; pad(millis, 3, &text); text += "Z"
+        return text
+    }
+
+    /// Zero-padded decimal, without `String(format:)` (which goes through NSString).
+    static func pad(_ value: Int, _ width: Int, _ text: inout String) {
+        let digits = String(value)
+        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
+        text += digits
     }
 
     static func rfc3339(_ date: Date) -> String {

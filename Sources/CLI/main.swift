@@ -1,0 +1,20 @@
+import ArgumentParser
+import NIOCore
+import NIOPosix
+
+// Run Swift concurrency on NIO's event loops: request handlers, the upstream client and the
+// server then share threads instead of handing every step across two pools, which is most of
+// the latency a proxy adds. It must happen before any task starts, so `main` is written out
+// here instead of being ArgumentParser's.
+NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+
+do {
+    var command = try TokenLens.parseAsRoot()
+    if let daemon = command as? DaemonCommand {
+        try await daemon.runDaemon()
+    } else {
+        try command.run()
+    }
+} catch {
+    TokenLens.exit(withError: error)
+}
