@@ -285,3 +285,33 @@ candidates = ["gpt-4.1-mini", "gpt-4o-mini"]
         assert any("latency:gpt-4.1-mini" in r["rules"] for r in recs)
     finally:
         assert d.stop() == 0
+
+
+# -- dedup ------------------------------------------------------------------------------------
+
+def test_dedup_replays_identical_requests_streams_too(fake, tmp_path):
+    d = gateway(fake, tmp_path, {}, config_extra="[dedup]\nenabled = true\nttl_seconds = 60\n")
+    try:
+        fake.clear()
+        first = chat(d, "dd")
+        second = chat(d, "dd")
+        assert first[0] == second[0] == 200
+        assert first[2] == second[2]
+        assert "x-tokenlens-cache" not in first[1] and second[1]["x-tokenlens-cache"] == "HIT"
+        assert second[1]["x-tokenlens-request-id"] != first[1]["x-tokenlens-request-id"]
+        # different key order is the same request; another API key is not
+        body = {"messages": [{"role": "user", "content": "Summarise the report."}], "model": "gpt-5-mini"}
+        third = http_request(d.port, "POST", CHAT, body, {**OPENAI_AUTH, "X-TokenLens-Source": "dd"})
+        assert third[1].get("x-tokenlens-cache") == "HIT"
+        other = http_request(d.port, "POST", CHAT, body, {"Authorization": "Bearer sk-someone-else", "X-TokenLens-Source": "dd"})
+        assert other[1].get("x-tokenlens-cache") is None
+        streamed = [chat(d, "dd", stream=True) for _ in range(2)]
+        assert streamed[0][2] == streamed[1][2] and streamed[1][1]["x-tokenlens-cache"] == "HIT"
+        assert len([r for r in fake.requests() if r["json"]]) == 3  # first, other key, first stream
+        recs = records(d, "dd", count=6)
+        hits = [r for r in recs if "dedup:hit" in r["rules"]]
+        assert len(hits) == 3
+        assert all(r["cost_usd"] == 0 and r["cache_savings_usd"] > 0 for r in hits)
+        assert abs(hits[-1]["cache_savings_usd"] - 0.00128915) < 1e-12  # what the original call cost
+    finally:
+        assert d.stop() == 0

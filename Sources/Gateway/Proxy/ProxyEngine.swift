@@ -22,6 +22,7 @@ public final class ProxyEngine: Sendable {
     public let latency: LatencyTracker
     let routes: RouteSelector
     let fallback: FallbackPolicy
+    public let dedup: DedupCache
 
     public static let requestIDHeader = HTTPField.Name("X-TokenLens-Request-Id")!
     public static let policyHeader = HTTPField.Name("X-TokenLens-Policy")!
@@ -29,6 +30,7 @@ public final class ProxyEngine: Sendable {
     public init(snapshots: SnapshotStore, upstream: UpstreamClient, ids: RequestIDGenerator = RequestIDGenerator(),
                 ledger: SpendLedger = SpendLedger(), latency: LatencyTracker = LatencyTracker(),
                 random: RoutingRandom = RoutingRandom(), fallback: FallbackPolicy = FallbackPolicy(),
+                dedup: DedupCache = DedupCache(),
                 logger: Logger = Logger(label: "tokenlens.proxy"), sink: @escaping @Sendable (CallRecord) -> Void) {
         self.snapshots = snapshots
         self.upstream = upstream
@@ -37,6 +39,7 @@ public final class ProxyEngine: Sendable {
         self.latency = latency
         self.routes = RouteSelector(random: random, latency: latency)
         self.fallback = fallback
+        self.dedup = dedup
         self.logger = logger
         self.sink = sink
     }
@@ -113,6 +116,18 @@ public final class ProxyEngine: Sendable {
         draft.rules += decision.rules
         let chain = attemptModels(primary: decision.model, snapshot: snapshot)
 
+        // Dedup: an identical request answered within the TTL is replayed, at no cost. It runs
+        // before the budget check because a replay spends nothing.
+        var dedupKey: String?
+        if snapshot.dedup.enabled, facts.endpoint.isMetered, head.method == "POST" {
+            let key = DedupCache.key(provider: provider, method: head.method, path: route.upstreamPath, query: head.query,
+                                     model: decision.model, body: requestBody, headers: head.headers)
+            if let hit = dedup.lookup(key, ttlSeconds: snapshot.dedup.ttlSeconds) {
+                return replay(hit, draft: draft, snapshot: snapshot, stopwatch: stopwatch)
+            }
+            dedupKey = key
+        }
+
         // Budgets and quotas: reserve the worst case before anything goes upstream.
         var reservation: SpendLedger.Reservation?
         if LimitPlan.mayApply(snapshot: snapshot, source: attribution.source, model: decision.model) {
@@ -136,7 +151,29 @@ public final class ProxyEngine: Sendable {
         }
 
         return await forward(head: head, route: route, provider: provider, facts: facts, body: requestBody,
-                             models: chain, draft: draft, reservation: reservation, snapshot: snapshot, stopwatch: stopwatch)
+                             models: chain, draft: draft, reservation: reservation, dedupKey: dedupKey,
+                             snapshot: snapshot, stopwatch: stopwatch)
+    }
+
+    public static let cacheHeader = HTTPField.Name("X-TokenLens-Cache")!
+
+    /// Answers from the dedup cache and records the call as free, with what it saved.
+    func replay(_ hit: DedupCache.Entry, draft: CallRecord, snapshot: PolicySnapshot, stopwatch: Stopwatch) -> ProxyResponse {
+        var record = draft
+        record.model = hit.model ?? draft.model
+        record.statusCode = hit.status
+        record.outcome = .ok
+        record.rules.append("dedup:hit")
+        record.cost = CostBreakdown(cacheSavings: hit.costPicodollars)
+        record.latencyMs = stopwatch.elapsedMs
+        record.overheadMs = record.latencyMs
+        record.ttftMs = record.latencyMs
+        sink(record)
+        var headers = hit.headers
+        headers[Self.requestIDHeader] = draft.id
+        headers[Self.policyHeader] = snapshot.version
+        headers[Self.cacheHeader] = "HIT"
+        return ProxyResponse(status: hit.status, headers: headers, body: .replay(hit.chunks))
     }
 
     /// The primary model and, if a fallback chain is triggered by it, its fallbacks.
@@ -149,7 +186,7 @@ public final class ProxyEngine: Sendable {
     /// connection or a timeout, as long as no byte has reached the client. Failed attempts are
     /// recorded on their own (`<id>.<n>`); the final answer is relayed and recorded under `id`.
     func forward(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
-                 models: [String?], draft: CallRecord, reservation: SpendLedger.Reservation?,
+                 models: [String?], draft: CallRecord, reservation: SpendLedger.Reservation?, dedupKey: String?,
                  snapshot: PolicySnapshot, stopwatch: Stopwatch) async -> ProxyResponse {
         let settings = snapshot.settings(for: provider)
         let injectUsage = facts.needsInjectedStreamUsage
@@ -192,7 +229,11 @@ public final class ProxyEngine: Sendable {
                 var headers = ForwardedHeaders.clientResponse(response.headers, keepLength: !injectUsage)
                 headers[Self.requestIDHeader] = draft.id
                 headers[Self.policyHeader] = snapshot.version
-                let relay = ResponseRelay(upstream: response, facts: facts, finalizer: finalizer, hidesInjectedUsage: injectUsage)
+                var cachedHeaders = headers
+                cachedHeaders[Self.requestIDHeader] = nil
+                cachedHeaders[Self.policyHeader] = nil
+                let relay = ResponseRelay(upstream: response, facts: facts, finalizer: finalizer, hidesInjectedUsage: injectUsage,
+                                          dedup: dedupKey.map { (dedup, $0, cachedHeaders) })
                 return ProxyResponse(status: status, headers: headers, body: .relay(relay))
             } catch {
                 let failure = UpstreamFailure(error, baseURL: settings.baseURL)

@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 
 /// The head of a request that arrived under `/proxy/`, as the server received it.
 public struct ProxyRequestHead: Sendable {
@@ -23,6 +24,8 @@ public struct ProxyResponse: Sendable {
     public enum Body: Sendable {
         case complete(String)
         case relay(ResponseRelay)
+        /// A stored answer replayed chunk by chunk (dedup).
+        case replay([ByteBuffer])
     }
 
     public var status: Int

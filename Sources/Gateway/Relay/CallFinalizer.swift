@@ -53,13 +53,15 @@ final class CallFinalizer: Sendable {
 
     var elapsedMs: Double { stopwatch.elapsedMs }
 
-    /// Records the call; later calls do nothing.
-    func finish(_ outcome: Outcome) {
-        guard done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
-        emit(outcome)
+    /// Records the call and returns its record; later calls do nothing and return nil.
+    @discardableResult
+    func finish(_ outcome: Outcome) -> CallRecord? {
+        guard done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return nil }
+        return emit(outcome)
     }
 
-    private func emit(_ outcome: Outcome) {
+    @discardableResult
+    private func emit(_ outcome: Outcome) -> CallRecord {
         var record = draft
         record.statusCode = outcome.statusCode
         record.outcome = outcome.outcome
@@ -75,6 +77,7 @@ final class CallFinalizer: Sendable {
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
         onFinish(record)
         sink(record)
+        return record
     }
 
     /// Prices by the model the provider reported (often a dated id), falling back to the

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Foundation
+import HTTPTypes
 import NIOCore
 import Providers
 
@@ -14,7 +16,12 @@ public final class ResponseRelay: Sendable {
     /// The client was promised a `Content-Length`: a short body must close the connection.
     let hasLength: Bool
 
-    init(upstream: HTTPClientResponse, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool) {
+    /// Where to keep the answer for replay, when dedup is on.
+    let dedup: (cache: DedupCache, key: String, headers: HTTPFields)?
+
+    init(upstream: HTTPClientResponse, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool,
+         dedup: (cache: DedupCache, key: String, headers: HTTPFields)? = nil) {
+        self.dedup = dedup
         self.upstream = upstream
         self.facts = facts
         self.finalizer = finalizer
@@ -41,6 +48,8 @@ public final class ResponseRelay: Sendable {
         var filter = hidesInjectedUsage && !isError ? OpenAIUsageChunkFilter() : nil
         let inflater = contentEncoding.flatMap { Inflater(contentEncoding: $0) }
         var ttftMs: Double?
+        var captured: [ByteBuffer]? = dedup != nil && !isError ? [] : nil
+        var capturedBytes = 0
 
         func observe(_ bytes: UnsafeRawBufferPointer) {
             if isError {
@@ -84,6 +93,10 @@ public final class ResponseRelay: Sendable {
             } else {
                 outgoing = chunk
             }
+            if captured != nil {
+                capturedBytes += outgoing.readableBytes
+                if let cache = dedup?.cache, capturedBytes <= cache.maxEntryBytes { captured?.append(outgoing) } else { captured = nil }
+            }
             do {
                 try await write(outgoing)
             } catch {
@@ -97,18 +110,26 @@ public final class ResponseRelay: Sendable {
         if var remaining = filter {
             let tail = remaining.finish()
             filter = remaining
-            if !tail.isEmpty { try? await write(ByteBuffer(bytes: tail)) }
+            if !tail.isEmpty {
+                try? await write(ByteBuffer(bytes: tail))
+                captured?.append(ByteBuffer(bytes: tail))
+            }
         }
         tracker.finish()
         let usage = isError ? nil : tracker.usage()
         let failure = isError ? (UsageTracker.errorMessage(fromBody: errorBody) ?? "upstream answered \(status)") : tracker.streamError
-        finalizer.finish(.init(
+        let record = finalizer.finish(.init(
             statusCode: status,
             outcome: failure == nil ? .ok : .upstreamError,
             usage: usage,
             errorMessage: failure,
             ttftMs: ttftMs,
             postProcessingMs: finishing.elapsedMs))
+        if let dedup, let captured, let record, record.outcome == .ok, (200..<300).contains(status) {
+            dedup.cache.store(dedup.key, DedupCache.Entry(status: status, headers: dedup.headers, chunks: captured,
+                                                          storedAt: Date(), costPicodollars: record.costPicodollars ?? 0,
+                                                          model: record.model, usage: record.usage))
+        }
         return .complete
     }
 }

@@ -17,6 +17,12 @@ struct ProxyMiddleware<Context: RequestContext>: RouterMiddleware {
         switch proxied.body {
         case .complete(let text):
             return Response(status: status, headers: proxied.headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        case .replay(let chunks):
+            let length = proxied.headers[.contentLength].flatMap(Int.init)
+            return Response(status: status, headers: proxied.headers, body: ResponseBody(contentLength: length) { writer in
+                for chunk in chunks { try await writer.write(chunk) }
+                try await writer.finish(nil)
+            })
         case .relay(let relay):
             let length = proxied.headers[.contentLength].flatMap(Int.init)
             return Response(status: status, headers: proxied.headers, body: ResponseBody(contentLength: length) { writer in
