@@ -23,6 +23,11 @@ public final class ProxyEngine: Sendable {
     let routes: RouteSelector
     let fallback: FallbackPolicy
     public let dedup: DedupCache
+    /// Measures a request's prompt (heatmap, waste, complexity) off the response path; supplied
+    /// by the daemon, which owns the tokenizer.
+    let analyzer: (@Sendable (Provider, Endpoint, String?, JSONValue) -> RequestAnalysis?)?
+
+    public static let sessionHeader = HTTPField.Name("X-TokenLens-Session")!
 
     public static let requestIDHeader = HTTPField.Name("X-TokenLens-Request-Id")!
     public static let policyHeader = HTTPField.Name("X-TokenLens-Policy")!
@@ -31,6 +36,7 @@ public final class ProxyEngine: Sendable {
                 ledger: SpendLedger = SpendLedger(), latency: LatencyTracker = LatencyTracker(),
                 random: RoutingRandom = RoutingRandom(), fallback: FallbackPolicy = FallbackPolicy(),
                 dedup: DedupCache = DedupCache(),
+                analyzer: (@Sendable (Provider, Endpoint, String?, JSONValue) -> RequestAnalysis?)? = nil,
                 logger: Logger = Logger(label: "tokenlens.proxy"), sink: @escaping @Sendable (CallRecord) -> Void) {
         self.snapshots = snapshots
         self.upstream = upstream
@@ -40,6 +46,7 @@ public final class ProxyEngine: Sendable {
         self.routes = RouteSelector(random: random, latency: latency)
         self.fallback = fallback
         self.dedup = dedup
+        self.analyzer = analyzer
         self.logger = logger
         self.sink = sink
     }
@@ -109,6 +116,8 @@ public final class ProxyEngine: Sendable {
         draft.requestedModel = facts.model
         draft.model = facts.model
         draft.stream = facts.stream
+        draft.maxOutputTokens = facts.maxOutputTokens
+        draft.sessionID = head.headers[Self.sessionHeader].flatMap { CallAttribution.clean($0) }
 
         // Routing: only the model changes.
         let decision = routes.route(model: facts.model, source: attribution.source, provider: provider, snapshot: snapshot)
@@ -150,9 +159,10 @@ public final class ProxyEngine: Sendable {
             }
         }
 
+        let analysis = analyze(facts: facts, body: requestBody, draft: &draft)
         return await forward(head: head, route: route, provider: provider, facts: facts, body: requestBody,
                              models: chain, draft: draft, reservation: reservation, dedupKey: dedupKey,
-                             snapshot: snapshot, stopwatch: stopwatch)
+                             analysis: analysis, snapshot: snapshot, stopwatch: stopwatch)
     }
 
     public static let cacheHeader = HTTPField.Name("X-TokenLens-Cache")!
@@ -187,7 +197,7 @@ public final class ProxyEngine: Sendable {
     /// recorded on their own (`<id>.<n>`); the final answer is relayed and recorded under `id`.
     func forward(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
                  models: [String?], draft: CallRecord, reservation: SpendLedger.Reservation?, dedupKey: String?,
-                 snapshot: PolicySnapshot, stopwatch: Stopwatch) async -> ProxyResponse {
+                 analysis: Task<RequestAnalysis?, Never>?, snapshot: PolicySnapshot, stopwatch: Stopwatch) async -> ProxyResponse {
         let settings = snapshot.settings(for: provider)
         let injectUsage = facts.needsInjectedStreamUsage
         let ledger = self.ledger
@@ -218,7 +228,7 @@ public final class ProxyEngine: Sendable {
                 }
                 let finalizer = CallFinalizer(
                     draft: record, facts: facts, snapshot: snapshot, stopwatch: stopwatch, preUpstreamMs: preUpstreamMs,
-                    pendingStatus: status,
+                    pendingStatus: status, analysis: analysis,
                     onFinish: { finished in
                         if let reservation { ledger.settle(reservation, actual: finished.costPicodollars ?? 0, calledUpstream: true) }
                         if let model = finished.model {
@@ -249,7 +259,8 @@ public final class ProxyEngine: Sendable {
                 }
                 record.outcome = .upstreamError
                 record.errorMessage = failure.message
-                finishWithoutUpstream(&record, status: failure.status, snapshot: snapshot, stopwatch: stopwatch, upstreamMs: attemptClock.elapsedMs)
+                finishWithoutUpstream(&record, status: failure.status, snapshot: snapshot, stopwatch: stopwatch,
+                                      upstreamMs: attemptClock.elapsedMs, analysis: analysis)
                 if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: true) }
                 var headers = responseHeaders(id: draft.id, snapshot: snapshot)
                 headers[.contentType] = "application/json"
@@ -342,11 +353,26 @@ public final class ProxyEngine: Sendable {
     }
 
     private func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-                                       upstreamMs: Double = 0) {
+                                       upstreamMs: Double = 0, analysis: Task<RequestAnalysis?, Never>? = nil) {
         record.statusCode = status
         record.latencyMs = stopwatch.elapsedMs
         record.overheadMs = max(0, record.latencyMs - upstreamMs)
         record.cost = CallFinalizer.price(record: record, prices: snapshot.prices)
-        sink(record)
+        CallFinalizer.deliver(record, analysis: analysis, sink: sink)
+    }
+
+    /// Starts the prompt analysis beside the upstream call (it never delays the response) and
+    /// fingerprints the request for retry-loop detection.
+    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> Task<RequestAnalysis?, Never>? {
+        guard facts.endpoint.isMetered else { return nil }
+        let source = draft.source
+        let model = draft.model
+        let analyzer = self.analyzer
+        draft.fingerprint = RequestFingerprint.of(body: body, model: model, source: source)
+        guard let analyzer else { return nil }
+        return Task {
+            guard let json = try? body.withUnsafeReadableBytes({ try JSONReader.parse($0) }) else { return nil }
+            return analyzer(facts.provider, facts.endpoint, model, json)
+        }
     }
 }

@@ -30,10 +30,14 @@ final class CallFinalizer: Sendable {
     private let onFinish: @Sendable (CallRecord) -> Void
     private let done = Atomic<Bool>(false)
     private let pendingStatus: Int
+    /// The prompt analysis running beside the upstream call; the record waits for it.
+    private let analysis: Task<RequestAnalysis?, Never>?
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-         preUpstreamMs: Double, pendingStatus: Int, onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
+         preUpstreamMs: Double, pendingStatus: Int, analysis: Task<RequestAnalysis?, Never>? = nil,
+         onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
          sink: @escaping @Sendable (CallRecord) -> Void) {
+        self.analysis = analysis
         self.draft = draft
         self.facts = facts
         self.snapshot = snapshot
@@ -76,8 +80,23 @@ final class CallFinalizer: Sendable {
         record.cost = Self.price(record: record, prices: snapshot.prices)
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
         onFinish(record)
-        sink(record)
+        Self.deliver(record, analysis: analysis, sink: sink)
         return record
+    }
+
+    /// Hands the record to the recorder once the prompt analysis (if any) has finished; it
+    /// runs concurrently with the upstream call, so it is nearly always done by now.
+    static func deliver(_ record: CallRecord, analysis: Task<RequestAnalysis?, Never>?,
+                        sink: @escaping @Sendable (CallRecord) -> Void) {
+        guard let analysis else {
+            sink(record)
+            return
+        }
+        Task {
+            var record = record
+            record.analysis = await analysis.value
+            sink(record)
+        }
     }
 
     /// Prices by the model the provider reported (often a dated id), falling back to the

@@ -30,6 +30,20 @@ public struct CallRecord: Sendable, Equatable {
     /// Every policy rule that acted on the call, in order (`alias:gpt-4`, `fallback:claude-opus-4-6`,
     /// `warn:source_limit:agent.daily`, ...); `blockedBy` names the one that refused it.
     public var rules: [String] = []
+    /// The output cap the request set (for output utilisation), if any.
+    public var maxOutputTokens: Int64?
+    /// The session the caller named (`X-TokenLens-Session`), if any; sessions are otherwise
+    /// inferred from timing.
+    public var sessionID: String?
+    /// A hash of the request (model, canonical body, source): the same request repeated within
+    /// seconds is a retry loop.
+    public var fingerprint: String?
+    /// Prompt heatmap and waste, when the request was analysed.
+    public var analysis: RequestAnalysis?
+    /// Guardrail findings that warned (masked samples), e.g. `pii.email: j***@e***.com`.
+    public var findings: [String] = []
+    /// Reported through `POST /api/ingest` rather than proxied.
+    public var ingested = false
 
     public init(id: String, timestampMicros: Int64, provider: String, endpoint: String,
                 requestedModel: String? = nil, model: String? = nil, source: String = "unknown",

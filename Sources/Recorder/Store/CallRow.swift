@@ -10,10 +10,12 @@ enum CallRow {
         blocked_by, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
         reasoning_tokens, service_tier, cost_pico, cost_input_pico, cost_output_pico, cost_reasoning_pico,
         cost_cache_read_pico, cost_cache_write_pico, cache_savings_pico, latency_ms, ttft_ms, overhead_ms,
-        attempts, policy_version, error_message, rules
+        attempts, policy_version, error_message, rules, max_output_tokens, session_id, fingerprint, findings,
+        ingested, heat_system, heat_tools, heat_context, heat_history, heat_query, waste_whitespace, waste_filler,
+        waste_repeated, empty_messages, message_count, complexity, exact_tokens
         """
 
-    static let insertSQL = "INSERT OR REPLACE INTO calls (\(columns)) VALUES (" + Array(repeating: "?", count: 33).joined(separator: ",") + ")"
+    static let insertSQL = "INSERT OR REPLACE INTO calls (\(columns)) VALUES (" + Array(repeating: "?", count: 50).joined(separator: ",") + ")"
 
     static func arguments(_ record: CallRecord) -> StatementArguments {
         let usage = record.usage
@@ -26,6 +28,11 @@ enum CallRow {
             usage.serviceTier, cost?.total, cost?.input, cost?.output, cost?.reasoning, cost?.cacheRead,
             cost?.cacheWrite, cost?.cacheSavings, record.latencyMs, record.ttftMs, record.overheadMs,
             record.attempts, record.policyVersion, record.errorMessage, encodeRules(record.rules),
+            record.maxOutputTokens, record.sessionID, record.fingerprint, encodeRules(record.findings), record.ingested,
+            record.analysis?.systemTokens, record.analysis?.toolTokens, record.analysis?.contextTokens,
+            record.analysis?.historyTokens, record.analysis?.queryTokens, record.analysis?.whitespaceWasteTokens,
+            record.analysis?.fillerWasteTokens, record.analysis?.repeatedWasteTokens, record.analysis?.emptyMessages,
+            record.analysis?.messageCount, record.analysis?.complexity, record.analysis.map { $0.exactTokens },
         ]
         return StatementArguments(values)
     }
@@ -65,6 +72,12 @@ enum CallRow {
         int(cost?.cacheWrite); int(cost?.cacheSavings); double(record.latencyMs); double(record.ttftMs)
         double(record.overheadMs); int(Int64(record.attempts)); text(record.policyVersion); text(record.errorMessage)
         text(encodeRules(record.rules))
+        let analysis = record.analysis
+        int(record.maxOutputTokens); text(record.sessionID); text(record.fingerprint); text(encodeRules(record.findings))
+        int(record.ingested ? 1 : 0); int(analysis?.systemTokens); int(analysis?.toolTokens); int(analysis?.contextTokens)
+        int(analysis?.historyTokens); int(analysis?.queryTokens); int(analysis?.whitespaceWasteTokens)
+        int(analysis?.fillerWasteTokens); int(analysis?.repeatedWasteTokens); int(analysis?.emptyMessages)
+        int(analysis?.messageCount); int(analysis?.complexity); int(analysis.map { $0.exactTokens ? 1 : 0 })
     }
 
     /// SQLite copies bound text before `bind` returns.
@@ -83,7 +96,7 @@ enum CallRow {
                 reasoning: row["cost_reasoning_pico"] ?? 0, cacheRead: row["cost_cache_read_pico"] ?? 0,
                 cacheWrite: row["cost_cache_write_pico"] ?? 0, cacheSavings: row["cache_savings_pico"] ?? 0)
         }
-        return CallRecord(
+        var record = CallRecord(
             id: row["id"], timestampMicros: row["ts"], provider: row["provider"], endpoint: row["endpoint"],
             requestedModel: row["requested_model"], model: row["model"], source: row["source"],
             tags: decodeTags(row["tags"]), stream: row["stream"], statusCode: row["status_code"],
@@ -91,6 +104,28 @@ enum CallRow {
             cost: cost, latencyMs: row["latency_ms"], ttftMs: row["ttft_ms"], overheadMs: row["overhead_ms"],
             attempts: row["attempts"], policyVersion: row["policy_version"], errorMessage: row["error_message"],
             rules: decodeRules(row["rules"]))
+        record.maxOutputTokens = row["max_output_tokens"]
+        record.sessionID = row["session_id"]
+        record.fingerprint = row["fingerprint"]
+        record.findings = decodeRules(row["findings"])
+        record.ingested = (row["ingested"] as Int64?) == 1
+        if let system: Int64 = row["heat_system"] {
+            var analysis = RequestAnalysis()
+            analysis.systemTokens = system
+            analysis.toolTokens = row["heat_tools"] ?? 0
+            analysis.contextTokens = row["heat_context"] ?? 0
+            analysis.historyTokens = row["heat_history"] ?? 0
+            analysis.queryTokens = row["heat_query"] ?? 0
+            analysis.whitespaceWasteTokens = row["waste_whitespace"] ?? 0
+            analysis.fillerWasteTokens = row["waste_filler"] ?? 0
+            analysis.repeatedWasteTokens = row["waste_repeated"] ?? 0
+            analysis.emptyMessages = row["empty_messages"] ?? 0
+            analysis.messageCount = row["message_count"] ?? 0
+            analysis.complexity = row["complexity"] ?? 0
+            analysis.exactTokens = (row["exact_tokens"] as Int64?) == 1
+            record.analysis = analysis
+        }
+        return record
     }
 
     static func encodeRules(_ rules: [String]) -> String? {

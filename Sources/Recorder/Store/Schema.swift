@@ -50,6 +50,28 @@ enum Schema {
         migrator.registerMigration("v2: rules fired") { db in
             try db.execute(sql: "ALTER TABLE calls ADD COLUMN rules TEXT")
         }
+        migrator.registerMigration("v3: request analysis") { db in
+            try db.execute(sql: """
+                ALTER TABLE calls ADD COLUMN max_output_tokens INTEGER;
+                ALTER TABLE calls ADD COLUMN session_id TEXT;
+                ALTER TABLE calls ADD COLUMN fingerprint TEXT;
+                ALTER TABLE calls ADD COLUMN findings TEXT;
+                ALTER TABLE calls ADD COLUMN ingested INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE calls ADD COLUMN heat_system INTEGER;
+                ALTER TABLE calls ADD COLUMN heat_tools INTEGER;
+                ALTER TABLE calls ADD COLUMN heat_context INTEGER;
+                ALTER TABLE calls ADD COLUMN heat_history INTEGER;
+                ALTER TABLE calls ADD COLUMN heat_query INTEGER;
+                ALTER TABLE calls ADD COLUMN waste_whitespace INTEGER;
+                ALTER TABLE calls ADD COLUMN waste_filler INTEGER;
+                ALTER TABLE calls ADD COLUMN waste_repeated INTEGER;
+                ALTER TABLE calls ADD COLUMN empty_messages INTEGER;
+                ALTER TABLE calls ADD COLUMN message_count INTEGER;
+                ALTER TABLE calls ADD COLUMN complexity INTEGER;
+                ALTER TABLE calls ADD COLUMN exact_tokens INTEGER;
+                CREATE INDEX calls_session ON calls(session_id) WHERE session_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

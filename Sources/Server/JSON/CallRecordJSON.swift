@@ -41,6 +41,39 @@ enum CallRecordJSON {
         json.beginArray()
         for rule in record.rules { json.string(rule) }
         json.endArray()
+        json.key("findings")
+        json.beginArray()
+        for finding in record.findings { json.string(finding) }
+        json.endArray()
+        json.field("max_output_tokens", record.maxOutputTokens)
+        json.field("session_id", record.sessionID)
+        json.field("ingested", record.ingested)
+        json.key("analysis")
+        if let analysis = record.analysis {
+            json.beginObject()
+            json.key("heatmap")
+            json.beginObject()
+            json.field("system", analysis.systemTokens)
+            json.field("tools", analysis.toolTokens)
+            json.field("context", analysis.contextTokens)
+            json.field("history", analysis.historyTokens)
+            json.field("query", analysis.queryTokens)
+            json.endObject()
+            json.key("waste")
+            json.beginObject()
+            json.field("whitespace", analysis.whitespaceWasteTokens)
+            json.field("filler", analysis.fillerWasteTokens)
+            json.field("repeated", analysis.repeatedWasteTokens)
+            json.field("empty_messages", analysis.emptyMessages)
+            json.field("total", analysis.wasteTokens)
+            json.endObject()
+            json.field("messages", analysis.messageCount)
+            json.field("complexity", analysis.complexity)
+            json.field("exact_tokens", analysis.exactTokens)
+            json.endObject()
+        } else {
+            json.null()
+        }
         json.endObject()
     }
 
