@@ -87,6 +87,9 @@ let package = Package(
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
 
@@ -99,6 +102,7 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

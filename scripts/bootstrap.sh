@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libsqlite3-dev libssl-dev libpcre2-dev zlib1g-dev pkg-config)
+[ "${1:-}" = "--tests" ] && packages+=(tmux)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -56,6 +56,39 @@ def wrk(url, script, connections, duration):
     return parse_wrk(out)
 
 
+def ttfb_samples(host, port, path, body, count=300):
+    """Milliseconds from sending a request to the first response byte, over one keep-alive
+    connection (what a streaming client feels before the first token)."""
+    sock = socket.create_connection((host, port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+               f"Authorization: Bearer sk-benchmark-not-a-key\r\nX-TokenLens-Source: bench\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        sock.sendall(request)
+        data = sock.recv(65536)
+        samples.append((time.perf_counter() - start) * 1000)
+        # read the rest of the response (content-length or chunked end)
+        while not (b"\r\n0\r\n\r\n" in data or (b"Content-Length" in data and response_complete(data))):
+            more = sock.recv(65536)
+            if not more:
+                break
+            data += more
+    sock.close()
+    samples.sort()
+    return samples[len(samples) // 2], samples[int(len(samples) * 0.99) - 1]
+
+
+def response_complete(data):
+    head, _, rest = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(rest) >= int(line.split(b":")[1])
+    return False
+
+
 class RSSSampler(threading.Thread):
     def __init__(self, pid):
         super().__init__(daemon=True)
@@ -107,6 +140,10 @@ def main():
                 rows.append((kind, connections, direct, proxied))
         sampler.stop = True
         sampler.join()
+        stream_body = (HERE / "stream.lua").read_text().split("wrk.body = '")[1].rsplit("'", 1)[0].encode()
+        proxy_port = int(proxy.rsplit(":", 1)[1])
+        ttfb_direct = ttfb_samples("127.0.0.1", ngx_port, "/stream/v1/chat/completions", stream_body)
+        ttfb_proxied = ttfb_samples("127.0.0.1", proxy_port, "/proxy/openai/stream/v1/chat/completions", stream_body)
         status = Path(f"/proc/{daemon.pid}/status").read_text()
         hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
     finally:
@@ -122,6 +159,9 @@ def main():
         print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
               f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
               f"{p['p99'] - d['p99']:.3f} | {errors} |")
+    print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests: direct p50 "
+          f"{ttfb_direct[0]:.3f} ms / p99 {ttfb_direct[1]:.3f} ms; through TokenLens p50 {ttfb_proxied[0]:.3f} ms / "
+          f"p99 {ttfb_proxied[1]:.3f} ms (added p50 {ttfb_proxied[0] - ttfb_direct[0]:.3f} ms).")
     print(f"\nDaemon RSS under load: peak sampled {sampler.peak / 1024:.1f} MB, VmHWM {hwm / 1024:.1f} MB.")
     shutil.rmtree(work, ignore_errors=True)
 

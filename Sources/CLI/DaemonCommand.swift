@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Server
 
-struct DaemonCommand: ParsableCommand {
+struct DaemonCommand: ParsableCommand, AsyncRunnable {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Run the proxy, recorder and API in the foreground.",
@@ -26,7 +26,7 @@ struct DaemonCommand: ParsableCommand {
     var logLevel: String = "info"
 
     /// The daemon's body; `main.swift` calls it in the async context it sets up.
-    func runDaemon() async throws {
+    func runAsync() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -10,8 +10,8 @@ NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExe
 
 do {
     var command = try TokenLens.parseAsRoot()
-    if let daemon = command as? DaemonCommand {
-        try await daemon.runDaemon()
+    if let runnable = command as? any AsyncRunnable {
+        try await runnable.runAsync()
     } else {
         try command.run()
     }

@@ -47,9 +47,16 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The browser's origin for this daemon is http(s)://<host>[:port] with the same authority.
+    /// Non-browser WebSocket clients send `ws://<host>` (no port); that is accepted for hosts
+    /// that name the daemon, since no web page can send it.
     func isSameOrigin(_ origin: String, authority: String) -> Bool {
-        for scheme in ["http://", "https://"] where origin.lowercased() == scheme + authority.lowercased() {
+        let origin = origin.lowercased()
+        for scheme in ["http://", "https://"] where origin == scheme + authority.lowercased() {
             return true
+        }
+        for scheme in ["ws://", "wss://"] where origin.hasPrefix(scheme) {
+            let host = String(origin.dropFirst(scheme.count))
+            return host == authority.lowercased() || (!host.contains(":") && Self.loopbackNames.contains(host))
         }
         return false
     }

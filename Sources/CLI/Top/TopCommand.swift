@@ -1,0 +1,121 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Providers
+import Synchronization
+
+struct TopCommand: ParsableCommand, AsyncRunnable {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "Live htop-style view of the calls going through the daemon.",
+        discussion: "Keys: q quit, p pause/resume. Exits when the daemon goes away.")
+
+    @Option(name: .long, help: "The daemon's port.")
+    var port: Int = 8420
+
+    @Option(name: .long, help: "The daemon's address.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Redraw interval in milliseconds.")
+    var refresh: Int = 250
+
+    func runAsync() async throws {
+        let base = "http://\(host):\(port)"
+        let shared = TopShared()
+        do {
+            let recent = try await Self.fetchRecent(base: base)
+            shared.model.withLock { state in for call in recent.reversed() { state.add(call) } }
+        } catch {
+            FileHandle.standardError.write(Data("tokenlens top: no daemon answers at \(base) (\(error)); start one with `tokenlens daemon`\n".utf8))
+            throw ExitCode(1)
+        }
+
+        let terminal = Terminal()
+        terminal.enterRawMode()
+        defer { terminal.restore() }
+        let host = self.host
+        let port = self.port
+        let refresh = self.refresh
+
+        let outcome: TopEnd = await withTaskGroup(of: TopEnd.self) { group in
+            group.addTask {
+                var logger = Logger(label: "tokenlens.top")
+                logger.logLevel = .critical
+                do {
+                    try await WebSocketClient.connect(url: "ws://\(host):\(port)/api/live", logger: logger) { inbound, _, _ in
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            guard case .text(let text) = message, let call = TopModel.call(fromEvent: text) else { continue }
+                            shared.model.withLock { $0.add(call) }
+                            if shared.quit.load(ordering: .relaxed) { return }
+                        }
+                    }
+                } catch {
+                    if shared.quit.load(ordering: .relaxed) { return .quit }
+                    shared.model.withLock { $0.lastError = "\(error)" }
+                }
+                return shared.quit.load(ordering: .relaxed) ? .quit : .daemonGone
+            }
+            group.addTask {
+                // While paused the screen keeps the calls it showed; the feed keeps counting.
+                var frozen: TopModel?
+                while !Task.isCancelled {
+                    while let key = terminal.readKey() {
+                        switch key {
+                        case UInt8(ascii: "q"), UInt8(ascii: "Q"):
+                            shared.quit.store(true, ordering: .relaxed)
+                            return .quit
+                        case UInt8(ascii: "p"), UInt8(ascii: "P"):
+                            shared.model.withLock { $0.paused.toggle() }
+                        default:
+                            break
+                        }
+                    }
+                    let live = shared.model.withLock { $0 }
+                    if live.paused, frozen == nil { frozen = live } else if !live.paused { frozen = nil }
+                    var shown = frozen ?? live
+                    shown.paused = live.paused
+                    shown.connected = live.connected
+                    let size = terminal.size
+                    terminal.draw(TopRenderer(width: size.width, height: size.height, url: base).render(shown, now: Date()))
+                    try? await Task.sleep(for: .milliseconds(max(50, refresh)))
+                }
+                return .quit
+            }
+            let first = await group.next() ?? .quit
+            group.cancelAll()
+            return first
+        }
+        terminal.restore()
+        if outcome == .daemonGone {
+            let reason = shared.model.withLock { $0.lastError }.map { " (\($0))" } ?? ""
+            FileHandle.standardError.write(Data("tokenlens top: the daemon at \(base) went away\(reason)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    enum TopEnd: Sendable { case quit, daemonGone }
+
+    static func fetchRecent(base: String) async throws -> [TopModel.Call] {
+        var request = HTTPClientRequest(url: base + "/api/usage/recent?limit=200")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(3))
+        guard response.status == .ok else { throw ValidationError("\(base) answered \(response.status.code)") }
+        let body = try await response.body.collect(upTo: 32 << 20)
+        let json = try body.withUnsafeReadableBytes { try JSONReader.parse($0) }
+        return (json.arrayValue ?? []).compactMap(TopModel.Call.init(fromRecord:))
+    }
+}
+
+/// State shared by the live-feed task and the drawing loop.
+final class TopShared: Sendable {
+    let model = Mutex(TopModel())
+    let quit = Atomic<Bool>(false)
+}
+
+/// Commands whose body is async; `main.swift` runs them on the event loops.
+protocol AsyncRunnable {
+    func runAsync() async throws
+}
