@@ -57,7 +57,8 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
-        .target(name: "Insights", dependencies: ["Providers", "Patterns"], swiftSettings: strict),
+        .target(name: "Insights", dependencies: ["Providers", "Patterns", "CPCRE2"], resources: [.copy("Resources")],
+                swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: [
                     "Policy", "Providers", "CZlib",
@@ -70,7 +71,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Server",
                 dependencies: [
-                    "Gateway", "Recorder", "Policy", "Providers",
+                    "Gateway", "Recorder", "Insights", "Policy", "Providers",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -103,6 +104,7 @@ let package = Package(
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "Providers"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

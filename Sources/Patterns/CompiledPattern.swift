@@ -63,7 +63,9 @@ public final class CompiledPattern: @unchecked Sendable {
             var results: [Range<Int>] = []
             var start = 0
             while start <= utf8.count, results.count < limit {
-                let status = pcre2_match_8(code, utf8.baseAddress, utf8.count, start, 0, matchData, context)
+                // Swift strings are valid UTF-8: skip PCRE2's check, which would otherwise rescan
+                // the rest of the text on every call (quadratic over a long prompt).
+                let status = pcre2_match_8(code, utf8.baseAddress, utf8.count, start, UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
                 guard status > 0, let vector = pcre2_get_ovector_pointer_8(matchData) else { break }
                 let lower = Int(vector[0])
                 let upper = Int(vector[1])

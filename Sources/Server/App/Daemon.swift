@@ -87,7 +87,7 @@ public struct Daemon {
         try await Self.seed(ledger, from: store, snapshot: snapshot)
         let seed = environment["TOKENLENS_ROUTING_SEED"].flatMap(UInt64.init)
         let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, ledger: ledger, random: RoutingRandom(seed: seed),
-                                 logger: logger) { record in
+                                 analyzer: RequestAnalyzer.make(), logger: logger) { record in
             recorder.record(record)
         }
         let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)

@@ -1,0 +1,40 @@
+/// Which vocabulary counts a model's tokens, and whether that vocabulary is the model's own.
+/// Follows tiktoken's model table (exact ids, then prefixes); Claude, Gemini and unknown
+/// models get o200k, the most recent public vocabulary, as an estimate.
+public struct EncodingSelection: Sendable, Equatable {
+    public var encoding: TokenEncoding
+    /// True when `encoding` is the model's own tokenizer, so counts are exact.
+    public var isModelsOwn: Bool
+
+    public init(encoding: TokenEncoding, isModelsOwn: Bool) {
+        self.encoding = encoding
+        self.isModelsOwn = isModelsOwn
+    }
+
+    public static func forModel(_ model: String) -> EncodingSelection {
+        var id = model.lowercased()
+        // Routed ids ("openai/gpt-4o") and fine-tunes ("ft:gpt-4o-mini:org::id") name the base model.
+        if let slash = id.lastIndex(of: "/") { id = String(id[id.index(after: slash)...]) }
+        if id.hasPrefix("ft:") { id = String(id.dropFirst(3)) }
+        if let encoding = own(id) { return EncodingSelection(encoding: encoding, isModelsOwn: true) }
+        return EncodingSelection(encoding: .o200kBase, isModelsOwn: false)
+    }
+
+    private static let o200kPrefixes = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-oss",
+                                        "o1", "o3", "o4", "codex-"]
+    private static let cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada-002",
+                                         "davinci-002", "babbage-002"]
+
+    private static func own(_ id: String) -> TokenEncoding? {
+        // o-series ids are short ("o1", "o3-mini"): require the end or a dash after the prefix.
+        func matches(_ prefix: String) -> Bool {
+            guard id.hasPrefix(prefix) else { return false }
+            guard prefix.first == "o", prefix.count == 2 else { return true }
+            return id.count == 2 || id.dropFirst(2).first == "-"
+        }
+        // o200k prefixes first: "gpt-4o" and "gpt-4.1" must not fall to cl100k's "gpt-4".
+        if o200kPrefixes.contains(where: matches) { return .o200kBase }
+        if cl100kPrefixes.contains(where: matches) { return .cl100kBase }
+        return nil
+    }
+}
