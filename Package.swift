@@ -40,10 +40,11 @@ let package = Package(
         // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Server → CLI.
         .target(name: "TOML", swiftSettings: strict),
         .target(name: "Patterns", dependencies: ["CPCRE2"], swiftSettings: strict),
+        .target(name: "Guardrails", dependencies: ["Providers", "Patterns"], swiftSettings: strict),
         .target(name: "Providers", swiftSettings: strict),
         .target(name: "Policy",
                 dependencies: [
-                    "TOML", "Providers", "Patterns",
+                    "TOML", "Providers", "Patterns", "Guardrails",
                     .product(name: "Atomics", package: "swift-atomics"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "Logging", package: "swift-log"),
@@ -61,7 +62,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: [
-                    "Policy", "Providers", "CZlib",
+                    "Policy", "Providers", "Guardrails", "CZlib",
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -105,6 +106,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "InsightsTests", dependencies: ["Insights", "Providers"]),
+        .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Providers", "Patterns"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Guardrails
 import HTTPTypes
 import Logging
 import NIOCore
@@ -125,6 +126,19 @@ public final class ProxyEngine: Sendable {
         draft.rules += decision.rules
         let chain = attemptModels(primary: decision.model, snapshot: snapshot)
 
+        // Request guardrails: PII, injection and custom rules over every prompt-bearing field.
+        let guardrails = snapshot.rules.guardrails
+        if guardrails.scansRequests, facts.endpoint.isMetered,
+           let json = try? requestBody.withUnsafeReadableBytes({ try JSONReader.parse($0) }) {
+            let findings = guardrails.scanRequest(PromptExtractor.extract(provider: provider, endpoint: facts.endpoint, body: json))
+            draft.findings = GuardrailMessages.samples(findings)
+            if let blocking = findings.firstBlocking {
+                return reject(draft, provider: provider, status: 400, code: "guardrail", blockedBy: "guardrail:\(blocking.rule)",
+                              message: GuardrailMessages.block(blocking, rules: snapshot.rules.source),
+                              snapshot: snapshot, stopwatch: stopwatch)
+            }
+        }
+
         // Dedup: an identical request answered within the TTL is replayed, at no cost. It runs
         // before the budget check because a replay spends nothing.
         var dedupKey: String?
@@ -239,11 +253,17 @@ public final class ProxyEngine: Sendable {
                 var headers = ForwardedHeaders.clientResponse(response.headers, keepLength: !injectUsage)
                 headers[Self.requestIDHeader] = draft.id
                 headers[Self.policyHeader] = snapshot.version
+                let guardrails = snapshot.rules.guardrails
+                if guardrails.scansResponses, !facts.stream, (200..<300).contains(status) {
+                    return await screenWholeResponse(response, headers: headers, facts: facts, provider: provider,
+                                                     finalizer: finalizer, snapshot: snapshot)
+                }
                 var cachedHeaders = headers
                 cachedHeaders[Self.requestIDHeader] = nil
                 cachedHeaders[Self.policyHeader] = nil
                 let relay = ResponseRelay(upstream: response, facts: facts, finalizer: finalizer, hidesInjectedUsage: injectUsage,
-                                          dedup: dedupKey.map { (dedup, $0, cachedHeaders) })
+                                          dedup: dedupKey.map { (dedup, $0, cachedHeaders) },
+                                          guardrails: guardrails.scansResponses ? guardrails : nil, rules: snapshot.rules.source)
                 return ProxyResponse(status: status, headers: headers, body: .relay(relay))
             } catch {
                 let failure = UpstreamFailure(error, baseURL: settings.baseURL)
@@ -272,6 +292,47 @@ public final class ProxyEngine: Sendable {
         // Unreachable: the last model always returns above.
         if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: false) }
         return ProxyResponse(status: 502, headers: responseHeaders(id: draft.id, snapshot: snapshot), body: .complete(""))
+    }
+
+    /// A non-streamed answer must be scanned before any of it is sent, so it is read whole:
+    /// blocked, the client gets the provider-shaped 400 instead (the call is still recorded with
+    /// what it cost); otherwise the bytes are sent as they came.
+    func screenWholeResponse(_ response: HTTPClientResponse, headers: HTTPFields, facts: RequestFacts, provider: Provider,
+                             finalizer: CallFinalizer, snapshot: PolicySnapshot) async -> ProxyResponse {
+        let status = Int(response.status.code)
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: UsageTracker.maxBufferedBody)
+        } catch {
+            let failure = UpstreamFailure(error, baseURL: snapshot.settings(for: provider).baseURL)
+            finalizer.finish(.init(statusCode: failure.status, outcome: .upstreamError, usage: nil, errorMessage: failure.message))
+            var errorHeaders = responseHeaders(id: headers[Self.requestIDHeader] ?? "", snapshot: snapshot)
+            errorHeaders[.contentType] = "application/json"
+            return ProxyResponse(status: failure.status, headers: errorHeaders,
+                                 body: .complete(ProviderErrorBody.json(provider: provider, status: failure.status,
+                                                                        message: failure.message, code: failure.code)))
+        }
+        var decoded = Array(buffer: body)
+        if let encoding = response.headers.first(name: "content-encoding"), let inflater = Inflater(contentEncoding: encoding) {
+            var inflated: [UInt8] = []
+            body.withUnsafeReadableBytes { bytes in inflater.inflate(bytes) { inflated.append(contentsOf: $0) } }
+            decoded = inflated
+        }
+        var tracker = UsageTracker(facts: facts)
+        tracker.consume(decoded)
+        tracker.finish()
+        let findings = snapshot.rules.guardrails.scanResponse(provider: provider, endpoint: facts.endpoint, body: decoded)
+        if let blocking = findings.firstBlocking {
+            let message = GuardrailMessages.block(blocking, rules: snapshot.rules.source)
+            finalizer.finish(.init(statusCode: 400, outcome: .blocked, usage: tracker.usage(), blockedBy: "guardrail:\(blocking.rule)",
+                                   errorMessage: message, findings: GuardrailMessages.samples(findings)))
+            var errorHeaders = responseHeaders(id: headers[Self.requestIDHeader] ?? "", snapshot: snapshot)
+            errorHeaders[.contentType] = "application/json"
+            return ProxyResponse(status: 400, headers: errorHeaders,
+                                 body: .complete(ProviderErrorBody.json(provider: provider, status: 400, message: message, code: "guardrail")))
+        }
+        finalizer.finish(.init(statusCode: status, outcome: .ok, usage: tracker.usage(), findings: GuardrailMessages.samples(findings)))
+        return ProxyResponse(status: status, headers: headers, body: .replay([body]))
     }
 
     func makeRequest(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,

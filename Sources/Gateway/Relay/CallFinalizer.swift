@@ -17,6 +17,8 @@ final class CallFinalizer: Sendable {
         var ttftMs: Double?
         /// Time spent in TokenLens after the upstream body ended (or failed).
         var postProcessingMs: Double = 0
+        /// Response guardrail findings (masked), added to the request's.
+        var findings: [String] = []
     }
 
     private let draft: CallRecord
@@ -73,6 +75,8 @@ final class CallFinalizer: Sendable {
         record.errorMessage = outcome.errorMessage
         record.ttftMs = outcome.ttftMs
         record.latencyMs = stopwatch.elapsedMs
+        record.findings += outcome.findings
+        if record.outcome == .ok && !record.findings.isEmpty { record.outcome = .guardrailWarned }
         if let usage = outcome.usage {
             record.usage = usage
             if let reported = usage.responseModel, !reported.isEmpty { record.model = reported }

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Guardrails
+import Policy
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -19,9 +21,16 @@ public final class ResponseRelay: Sendable {
     /// Where to keep the answer for replay, when dedup is on.
     let dedup: (cache: DedupCache, key: String, headers: HTTPFields)?
 
+    /// Guardrails that scan the model's output as it streams (nil when none apply).
+    let guardrails: GuardrailSet?
+    let rules: GatewayRules?
+
     init(upstream: HTTPClientResponse, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool,
-         dedup: (cache: DedupCache, key: String, headers: HTTPFields)? = nil) {
+         dedup: (cache: DedupCache, key: String, headers: HTTPFields)? = nil, guardrails: GuardrailSet? = nil,
+         rules: GatewayRules? = nil) {
         self.dedup = dedup
+        self.guardrails = guardrails
+        self.rules = rules
         self.upstream = upstream
         self.facts = facts
         self.finalizer = finalizer
@@ -50,12 +59,16 @@ public final class ResponseRelay: Sendable {
         var ttftMs: Double?
         var captured: [ByteBuffer]? = dedup != nil && !isError ? [] : nil
         var capturedBytes = 0
+        var scanner = isError ? nil : guardrails?.streamingScanner(provider: facts.provider, endpoint: facts.endpoint, format: facts.streamFormat)
+        if scanner?.isActive == false { scanner = nil }
+        var blocking: GuardrailFinding?
 
         func observe(_ bytes: UnsafeRawBufferPointer) {
             if isError {
                 if errorBody.count < 64 * 1024 { errorBody.append(contentsOf: bytes.prefix(64 * 1024 - errorBody.count)) }
             } else {
                 tracker.consume(bytes)
+                if blocking == nil, let found = scanner?.consume(bytes) { blocking = found }
             }
         }
 
@@ -84,6 +97,18 @@ public final class ResponseRelay: Sendable {
             if ttftMs == nil { ttftMs = finalizer.elapsedMs }
             chunk.withUnsafeReadableBytes { bytes in
                 if let inflater { inflater.inflate(bytes, into: observe) } else { observe(bytes) }
+            }
+            if let finding = blocking {
+                // The model's output broke a guardrail: end the stream with the provider's error.
+                tracker.finish()
+                let message = GuardrailMessages.block(finding, rules: rules)
+                let event = ProviderErrorBody.streamEvent(provider: facts.provider, format: facts.streamFormat,
+                                                          status: 400, message: message, code: "guardrail")
+                try? await write(ByteBuffer(string: event))
+                finalizer.finish(.init(statusCode: status, outcome: .blocked, usage: tracker.usage(),
+                                       blockedBy: "guardrail:\(finding.rule)", errorMessage: message, ttftMs: ttftMs,
+                                       findings: GuardrailMessages.samples(scanner?.findings ?? [finding])))
+                return .complete
             }
             let outgoing: ByteBuffer
             if filter != nil {
@@ -116,15 +141,22 @@ public final class ResponseRelay: Sendable {
             }
         }
         tracker.finish()
+        if var active = scanner, let finding = active.finish() {
+            // A match completed by the last bytes; the text is out, but the call is still marked.
+            scanner = active
+            blocking = finding
+        }
         let usage = isError ? nil : tracker.usage()
         let failure = isError ? (UsageTracker.errorMessage(fromBody: errorBody) ?? "upstream answered \(status)") : tracker.streamError
         let record = finalizer.finish(.init(
             statusCode: status,
-            outcome: failure == nil ? .ok : .upstreamError,
+            outcome: blocking != nil ? .blocked : failure == nil ? .ok : .upstreamError,
             usage: usage,
-            errorMessage: failure,
+            blockedBy: blocking.map { "guardrail:\($0.rule)" },
+            errorMessage: failure ?? blocking.map { GuardrailMessages.block($0, rules: rules) },
             ttftMs: ttftMs,
-            postProcessingMs: finishing.elapsedMs))
+            postProcessingMs: finishing.elapsedMs,
+            findings: GuardrailMessages.samples(scanner?.findings ?? [])))
         if let dedup, let captured, let record, record.outcome == .ok, (200..<300).contains(status) {
             dedup.cache.store(dedup.key, DedupCache.Entry(status: status, headers: dedup.headers, chunks: captured,
                                                           storedAt: Date(), costPicodollars: record.costPicodollars ?? 0,

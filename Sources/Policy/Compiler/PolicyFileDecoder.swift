@@ -1,3 +1,4 @@
+import Guardrails
 import Patterns
 import TOML
 
@@ -168,6 +169,7 @@ enum PolicyFileDecoder {
             var injection = InjectionDetection()
             injection.enabled = table.bool("enabled") ?? false
             if let action = guardrailAction(table) { injection.action = action }
+            if let scope = guardrailScope(table) { injection.scope = scope }
             table.finish()
             rules.injectionDetection = (injection, origin(table.location))
         }

@@ -19,6 +19,8 @@ struct RuleChecker {
         rules.customRules = unique(decoded.flatMap(\.customRules), key: \.name, what: "custom rule")
         if let latency = single(decoded.compactMap(\.latencyRouting), section: "[latency_routing]") { rules.latencyRouting = latency }
         if let pii = single(decoded.compactMap(\.piiDetection), section: "[pii_detection]") { rules.piiDetection = pii }
+        rules.piiOrigin = decoded.compactMap(\.piiDetection).first?.origin
+        rules.injectionOrigin = decoded.compactMap(\.injectionDetection).first?.origin
         if let injection = single(decoded.compactMap(\.injectionDetection), section: "[injection_detection]") {
             rules.injectionDetection = injection
         }

@@ -46,6 +46,7 @@ public enum ConfigJSON {
                 ("injection_detection", object([
                     ("enabled", .bool(rules.injectionDetection.enabled)),
                     ("action", .string(rules.injectionDetection.action.rawValue)),
+                    ("scope", .string(rules.injectionDetection.scope.rawValue)),
                 ])),
                 ("custom_rules", .array(rules.customRules.map { rule in
                     object([("name", .string(rule.name)), ("pattern", .string(rule.pattern.pattern)),

@@ -38,7 +38,8 @@ public enum ConfigSection: String, Sendable, CaseIterable {
         case .guardrails:
             return [.table(key: "pii_detection", defaults: ["enabled": .bool(false), "action": .string("warn"),
                                                              "scope": .string("both")]),
-                    .table(key: "injection_detection", defaults: ["enabled": .bool(false), "action": .string("warn")]),
+                    .table(key: "injection_detection", defaults: ["enabled": .bool(false), "action": .string("warn"),
+                                                                   "scope": .string("request")]),
                     .keyedTables(key: "custom_rules", identity: "name",
                                  defaults: ["action": .string("warn"), "scope": .string("both"), "case_insensitive": .bool(false)])]
         case .budget:

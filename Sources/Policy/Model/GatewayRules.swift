@@ -1,3 +1,4 @@
+import Guardrails
 import Patterns
 import Providers
 
@@ -92,22 +93,9 @@ public struct LatencyRouting: Sendable, Equatable {
     }
 }
 
-/// What a guardrail does when it matches.
-public enum GuardrailAction: String, Sendable, Equatable, CaseIterable {
-    case warn
-    case block
-}
-
-/// Which side of a call a guardrail scans.
-public enum GuardrailScope: String, Sendable, Equatable, CaseIterable {
-    case request
-    case response
-    case both
-}
-
 /// `[pii_detection]`.
 public struct PIIDetection: Sendable, Equatable {
-    public static let knownTypes = ["email", "phone", "ssn", "credit_card", "iban"]
+    public static let knownTypes = PIIType.allCases.map(\.rawValue)
 
     public var enabled = false
     public var action = GuardrailAction.warn
@@ -121,6 +109,7 @@ public struct PIIDetection: Sendable, Equatable {
 public struct InjectionDetection: Sendable, Equatable {
     public var enabled = false
     public var action = GuardrailAction.warn
+    public var scope = GuardrailScope.request
 
     public init() {}
 }
@@ -146,6 +135,17 @@ public struct GatewayRules: Sendable {
     public var piiDetection = PIIDetection()
     public var injectionDetection = InjectionDetection()
     public var customRules: [CustomRule] = []
+    /// Where `[pii_detection]` and `[injection_detection]` were written, for block messages.
+    public var piiOrigin: RuleOrigin?
+    public var injectionOrigin: RuleOrigin?
 
     public init() {}
+
+    /// The file and line a guardrail rule id (`pii.email`, `injection`, `custom.<name>`) comes from.
+    public func origin(ofGuardrail rule: String) -> RuleOrigin? {
+        if rule.hasPrefix("pii.") { return piiOrigin }
+        if rule == "injection" { return injectionOrigin }
+        if rule.hasPrefix("custom.") { return customRules.first { "custom.\($0.name)" == rule }?.origin }
+        return nil
+    }
 }

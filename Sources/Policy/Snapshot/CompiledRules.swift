@@ -1,3 +1,4 @@
+import Guardrails
 import Providers
 
 /// The gateway rules as lookup tables: deciding a request is a handful of dictionary lookups.
@@ -20,6 +21,8 @@ public struct CompiledRules: Sendable {
     public let piiDetection: PIIDetection
     public let injectionDetection: InjectionDetection
     public let customRules: [CustomRule]
+    /// PII, injection and custom rules, compiled once (PCRE2 with JIT) for every request.
+    public let guardrails: GuardrailSet
     /// The rules as decoded, for the config API (GET returns them; PUT compares against them).
     public let source: GatewayRules
 
@@ -36,6 +39,12 @@ public struct CompiledRules: Sendable {
         piiDetection = rules.piiDetection
         injectionDetection = rules.injectionDetection
         customRules = rules.customRules
+        let pii = rules.piiDetection
+        let injection = rules.injectionDetection
+        guardrails = GuardrailSet(
+            pii: pii.enabled ? PIISettings(types: Set(pii.types.compactMap(PIIType.init(rawValue:))), action: pii.action, scope: pii.scope) : nil,
+            injection: injection.enabled ? InjectionSettings(action: injection.action, scope: injection.scope) : nil,
+            customRules: rules.customRules.map { CustomRuleSpec(name: $0.name, pattern: $0.pattern, action: $0.action, scope: $0.scope) })
     }
 
     /// Whether any rule can change or stop a call (fast path for policies that enforce nothing).
