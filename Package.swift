@@ -110,6 +110,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
     ]
 )
