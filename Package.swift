@@ -71,6 +71,7 @@ let package = Package(
         .target(name: "Server",
                 dependencies: [
                     "Gateway", "Recorder", "Policy", "Providers",
+                    "Insights",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -92,6 +93,7 @@ let package = Package(
 
         .executableTarget(name: "TokenLensBench",
                 dependencies: ["Recorder", "Providers", "Policy", "Gateway",
+                               "Server", "Insights",
                                .product(name: "Logging", package: "swift-log")],
                 path: "Benchmarks/TokenLensBench"),
 
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Insights", "Recorder", "Providers", "Policy", "Server"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,0 +1,58 @@
+import Insights
+import Providers
+import Recorder
+
+/// `GET /api/usage/by-tag?days=30`: cost, calls and tokens per tag (`key=value`, a call with
+/// two tags counts under both), for untagged calls, and per source.
+enum ByTagEndpoint {
+    static func reply(_ service: AnalysisService, _ query: AnalysisQuery) async throws -> AnalysisAPI.Reply {
+        let window = service.window(days: query.days(default: 30))
+        var tags: [String: UsageFigures] = [:]
+        var untagged = UsageFigures()
+        let slices = try await service.store.usage(in: window, by: [.tags], plan: service.plan(service.prices),
+                                                   now: service.clock())
+        for slice in slices {
+            let figures = UsageFigures(slice.measures)
+            let pairs = slice.tags.map(Self.pairs) ?? []
+            if pairs.isEmpty { untagged += figures }
+            for pair in pairs { tags[pair, default: UsageFigures()] += figures }
+        }
+        let sources = try await service.groups(window, by: [.source])
+        var json = JSONText(capacity: 4096)
+        json.beginObject()
+        AnalysisJSON.window(window, into: &json)
+        json.key("tags")
+        json.beginArray()
+        for (pair, figures) in tags.sorted(by: { ($0.value.costPico, $1.key) > ($1.value.costPico, $0.key) }) {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            json.beginObject()
+            json.field("tag", pair)
+            json.field("key", parts.first ?? pair)
+            json.field("value", parts.count > 1 ? parts[1] : "")
+            AnalysisJSON.usage(figures, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("untagged")
+        json.beginObject()
+        AnalysisJSON.usage(untagged, into: &json)
+        json.endObject()
+        json.key("sources")
+        json.beginArray()
+        for group in sources.sorted(by: { ($0.figures.costPico, $1.source ?? "") > ($1.figures.costPico, $0.source ?? "") }) {
+            json.beginObject()
+            json.field("source", group.source)
+            AnalysisJSON.usage(group.figures, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return AnalysisJSON.reply(json)
+    }
+
+    /// `{"team":"search","env":"dev"}` → `["env=dev", "team=search"]`.
+    static func pairs(_ stored: String) -> [String] {
+        guard let object = (try? JSONReader.parse(Array(stored.utf8)))?.objectValue else { return [] }
+        return object.entries.compactMap { key, value in value.stringValue.map { "\(key)=\($0)" } }.sorted()
+    }
+}
