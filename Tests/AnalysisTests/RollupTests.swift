@@ -31,16 +31,39 @@ struct RollupTests {
         try await fixture.insert(Self.records())
         let plan = RollupPlan(thresholds: [200_000, 128_000])
         let window = TimeWindow(days: 10, now: AnalysisFixture.now)
-        let dimensions: [UsageDimension] = [.day, .provider, .source, .model, .tags, .stream, .outcome, .priced, .bracket]
-        // First query builds the rollups of the eight completed days; a plan no day was built
-        // with reads everything live.
+        let dimensions: [UsageDimension] = [.day, .provider, .source, .model, .stream, .outcome, .priced, .bracket]
+        // The first query builds the rollups of the eight completed days and of today's hours
+        // before noon; a clock at 1970 reads everything from the calls.
         let rolled = try await fixture.store.usage(in: window, by: dimensions, plan: plan, now: AnalysisFixture.now)
         let builtDays = try await fixture.store.rollupStamps(firstDay: AnalysisFixture.today - 9, untilDay: AnalysisFixture.today)
         #expect(builtDays.count == 8)
+        let builtHours = try await fixture.store.hourStamps(firstHour: AnalysisFixture.today * 24,
+                                                            untilHour: AnalysisFixture.today * 24 + 24)
+        #expect(builtHours.keys.sorted() == (0..<12).map { AnalysisFixture.today * 24 + Int64($0) })
         let live = try await Self.liveOnly(fixture.store, window: window, dimensions: dimensions, plan: plan)
         #expect(Self.sorted(rolled) == Self.sorted(live))
         #expect(rolled.reduce(0) { $0 + $1.measures.calls } == 400)
         #expect(rolled.contains { $0.bracket == 2 })
+        // Tags and complexity follow the same periods.
+        let tagged = try await fixture.store.tagged(in: window, plan: plan, now: AnalysisFixture.now)
+        #expect(tagged.map(\.tags) == [#"{"team":"a"}"#])
+        #expect(tagged.first?.calls == 134)
+        let complexity = try await fixture.store.complexity(in: window, plan: plan, now: AnalysisFixture.now)
+        let liveComplexity = try await fixture.store.complexity(in: window, plan: plan, now: Date(timeIntervalSince1970: 0))
+        #expect(complexity.map { "\($0)" }.sorted() == liveComplexity.map { "\($0)" }.sorted())
+    }
+
+    /// A call recorded late into an hour of today already rolled up rebuilds that hour.
+    @Test func lateWriteRebuildsItsHour() async throws {
+        let fixture = try AnalysisFixture()
+        try await fixture.insert(Self.records())
+        let plan = RollupPlan(thresholds: [])
+        let window = TimeWindow(days: 1, now: AnalysisFixture.now)
+        let before = try await fixture.store.usage(in: window, by: [], plan: plan, now: AnalysisFixture.now)
+        try await fixture.insert([AnalysisFixture.call("LATE", at: AnalysisFixture.micros(day: 0, hour: 3.5), output: 7_777)])
+        let after = try await fixture.store.usage(in: window, by: [], plan: plan, now: AnalysisFixture.now)
+        #expect(after.first?.measures.calls == (before.first?.measures.calls ?? 0) + 1)
+        #expect(after.first?.measures.outputTokens == (before.first?.measures.outputTokens ?? 0) + 7_777)
     }
 
     @Test func lateWriteRebuildsItsDay() async throws {
@@ -74,7 +97,7 @@ struct RollupTests {
     }
 
     static func sorted(_ slices: [UsageSlice]) -> [String] {
-        slices.map { "\($0.day ?? -1)|\($0.provider ?? "")|\($0.source ?? "")|\($0.model ?? "")|\($0.tags ?? "")|\($0.stream.map { "\($0)" } ?? "")|\($0.outcome ?? "")|\($0.priced.map { "\($0)" } ?? "")|\($0.bracket ?? -1)|\($0.measures)" }
+        slices.map { "\($0.day ?? -1)|\($0.provider ?? "")|\($0.source ?? "")|\($0.model ?? "")|\($0.stream.map { "\($0)" } ?? "")|\($0.outcome ?? "")|\($0.priced.map { "\($0)" } ?? "")|\($0.bracket ?? -1)|\($0.measures)" }
             .sorted()
     }
 }

@@ -37,13 +37,19 @@ public enum ExampleCondition: Sendable, Equatable {
 }
 
 extension CallStore {
+    /// How many of the newest calls (of the source, when given) an example search looks at:
+    /// examples are recent calls, and the bound keeps a rare condition from scanning a month.
+    static let exampleScanLimit = 5_000
+
     /// The newest calls of the window matching `condition` (and the source and model, when
-    /// given): the example call ids a finding shows.
+    /// given), among the newest `exampleScanLimit` calls: the example call ids a finding shows.
     public func exampleCalls(in window: TimeWindow, source: String?, model: String?, condition: ExampleCondition,
                              limit: Int = 3) async throws -> [String] {
-        var sql = "SELECT id FROM calls WHERE ts >= ? AND ts < ? AND instr(id, '.') = 0 AND \(condition.sql)"
+        var inner = "SELECT * FROM calls WHERE ts >= ? AND ts < ?"
         var values: [(any DatabaseValueConvertible)?] = [window.startMicros, window.endMicros]
-        if let source { sql += " AND source = ?"; values.append(source) }
+        if let source { inner += " AND source = ?"; values.append(source) }
+        inner += " ORDER BY ts DESC LIMIT \(Self.exampleScanLimit)"
+        var sql = "SELECT id FROM (\(inner)) WHERE instr(id, '.') = 0 AND \(condition.sql)"
         if let model { sql += " AND COALESCE(model, requested_model) = ?"; values.append(model) }
         sql += " ORDER BY ts DESC LIMIT \(max(1, min(limit, 50)))"
         let arguments = StatementArguments(values)

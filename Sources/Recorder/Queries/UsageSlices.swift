@@ -3,7 +3,7 @@ import GRDB
 
 /// A key column of the usage rollup a view can group by.
 public enum UsageDimension: String, Sendable, CaseIterable {
-    case day, provider, source, model, tags, stream, outcome
+    case day, provider, source, model, stream, outcome
     case serviceTier = "service_tier"
     case priced, bracket
 }
@@ -109,8 +109,6 @@ public struct UsageSlice: Sendable, Equatable {
     public var provider: String?
     public var source: String?
     public var model: String?
-    /// The tags as stored: a JSON object, or nil for untagged calls.
-    public var tags: String?
     public var stream: Bool?
     public var outcome: String?
     public var serviceTier: String?
@@ -164,24 +162,33 @@ public struct ComplexitySlice: Sendable, Equatable {
     public var costPico: Int64
 }
 
+/// Tagged calls with one set of tags (stored as a JSON object), with their tokens and cost.
+public struct TagSlice: Sendable, Equatable {
+    public var tags: String
+    public var calls: Int64
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    public var cacheReadTokens: Int64
+    public var cacheWriteTokens: Int64
+    public var reasoningTokens: Int64
+    public var costPico: Int64
+}
+
 extension CallStore {
-    /// Usage of `window` grouped by `dimensions`: rolled-up days plus today's calls, summed.
-    /// Builds missing rollups first.
+    /// Usage of `window` grouped by `dimensions`: rolled-up days and hours plus the calls of
+    /// the current hour, summed. Builds missing rollups first.
     public func usage(in window: TimeWindow, by dimensions: [UsageDimension], filter: UsageFilter? = nil,
                       plan: RollupPlan, now: Date = Date()) async throws -> [UsageSlice] {
-        let (firstDay, liveDay, _) = Self.split(window, now: now)
-        try await ensureRollups(firstDay: firstDay, untilDay: liveDay, plan: plan)
-        let keys = RollupColumns.usageKeys(plan)
-        let measures = RollupColumns.usageMeasures
-        let union = RollupColumns.storedSelect(table: "rollup_usage", keys: keys, measures: measures)
-            + " UNION ALL " + RollupColumns.liveSelect(keys: keys, measures: measures)
+        let span = RollupSpan(window, now: now)
+        try await ensureRollups(span, plan: plan)
+        let table = RollupTable.usage
         let groups = dimensions.map(\.rawValue)
         let selectKeys = groups.isEmpty ? "" : groups.joined(separator: ", ") + ", "
-        let sums = measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
-        var sql = "WITH u AS (\(union)) SELECT \(selectKeys)\(sums) FROM u"
+        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        var sql = "WITH u AS (\(table.union(plan))) SELECT \(selectKeys)\(sums) FROM u"
         if let filter { sql += " WHERE \(filter.sql)" }
         if !groups.isEmpty { sql += " GROUP BY " + groups.joined(separator: ", ") }
-        var values: [(any DatabaseValueConvertible)?] = [firstDay, liveDay, liveDay * Self.microsPerDay, window.endMicros]
+        var values: [(any DatabaseValueConvertible)?] = span.arguments
         values += (filter?.arguments ?? []).map { $0 as (any DatabaseValueConvertible)? }
         let arguments = StatementArguments(values)
         let wanted = Set(dimensions)
@@ -195,7 +202,6 @@ extension CallStore {
                 if wanted.contains(.provider) { slice.provider = row["provider"] }
                 if wanted.contains(.source) { slice.source = row["source"] }
                 if wanted.contains(.model) { slice.model = row["model"] }
-                if wanted.contains(.tags) { slice.tags = row["tags"] }
                 if wanted.contains(.stream) { slice.stream = (row["stream"] as Int64?).map { $0 != 0 } }
                 if wanted.contains(.outcome) { slice.outcome = row["outcome"] }
                 if wanted.contains(.serviceTier) { slice.serviceTier = row["service_tier"] }
@@ -206,20 +212,34 @@ extension CallStore {
         }
     }
 
+    /// Tagged calls of `window` per set of tags.
+    public func tagged(in window: TimeWindow, plan: RollupPlan, now: Date = Date()) async throws -> [TagSlice] {
+        let span = RollupSpan(window, now: now)
+        try await ensureRollups(span, plan: plan)
+        let table = RollupTable.tags
+        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        let sql = "WITH u AS (\(table.union(plan))) SELECT tags, \(sums) FROM u GROUP BY tags"
+        let arguments = StatementArguments(span.arguments)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                TagSlice(tags: row["tags"], calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
+                         outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
+                         cacheWriteTokens: row["cache_write_tokens"] ?? 0, reasoningTokens: row["reasoning_tokens"] ?? 0,
+                         costPico: row["cost_pico"] ?? 0)
+            }
+        }
+    }
+
     /// Successful analysed calls of `window` by source, model, service tier, prompt bracket and
     /// complexity score (for right-sizing).
     public func complexity(in window: TimeWindow, plan: RollupPlan, now: Date = Date()) async throws -> [ComplexitySlice] {
-        let (firstDay, liveDay, _) = Self.split(window, now: now)
-        try await ensureRollups(firstDay: firstDay, untilDay: liveDay, plan: plan)
-        let keys = RollupColumns.complexityKeys(plan)
-        let measures = RollupColumns.complexityMeasures
-        let union = RollupColumns.storedSelect(table: "rollup_complexity", keys: keys, measures: measures)
-            + " UNION ALL "
-            + RollupColumns.liveSelect(keys: keys, measures: measures, filter: RollupColumns.complexityFilter)
+        let span = RollupSpan(window, now: now)
+        try await ensureRollups(span, plan: plan)
+        let table = RollupTable.complexity
         let groups = "provider, source, model, service_tier, priced, bracket, complexity"
-        let sums = measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
-        let sql = "WITH u AS (\(union)) SELECT \(groups), \(sums) FROM u GROUP BY \(groups)"
-        let arguments: StatementArguments = [firstDay, liveDay, liveDay * Self.microsPerDay, window.endMicros]
+        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        let sql = "WITH u AS (\(table.union(plan))) SELECT \(groups), \(sums) FROM u GROUP BY \(groups)"
+        let arguments = StatementArguments(span.arguments)
         return try await read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 ComplexitySlice(

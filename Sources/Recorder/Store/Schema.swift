@@ -72,39 +72,49 @@ enum Schema {
                 CREATE INDEX calls_session ON calls(session_id) WHERE session_id IS NOT NULL;
                 """)
         }
-        // Daily rollups behind the analysis endpoints (see `Rollups.swift`): completed UTC days
-        // are aggregated once, on first use, so a 30-day view reads a few thousand rows instead
-        // of a few hundred thousand calls. A call inserted into a day that is already rolled up
-        // (a late write, an ingested back-dated call) drops the day's marker and the day is
-        // rebuilt on next use; deleting calls (retention) keeps the rollups, so history survives.
+        // Rollups behind the analysis endpoints (see `Rollups.swift`): completed UTC days, and
+        // the completed hours of today, are aggregated once, on first use, so a 30-day view
+        // reads a few thousand rows instead of a few hundred thousand calls. A call inserted
+        // into a period already rolled up (a late write, an ingested back-dated call) drops the
+        // period's marker and it is rebuilt on next use; deleting calls (retention) keeps the
+        // rollups, so history survives. Hourly rows (`hour` set) give way to the day's row once
+        // the day is complete.
         migrator.registerMigration("v4: analysis rollups") { db in
+            let measures = """
+                calls INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                cache_read_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                cache_write_1h_tokens INTEGER NOT NULL,
+                reasoning_tokens INTEGER NOT NULL,
+                cost_pico INTEGER NOT NULL
+                """
             try db.execute(sql: """
                 CREATE TABLE rollup_days (
                     day INTEGER PRIMARY KEY NOT NULL,
                     built_at INTEGER NOT NULL,
                     signature TEXT NOT NULL
                 );
+                CREATE TABLE rollup_hours (
+                    hour INTEGER PRIMARY KEY NOT NULL,
+                    built_at INTEGER NOT NULL,
+                    signature TEXT NOT NULL
+                );
                 CREATE TABLE rollup_usage (
                     day INTEGER NOT NULL,
+                    hour INTEGER,
                     provider TEXT NOT NULL,
                     source TEXT NOT NULL,
                     model TEXT,
-                    tags TEXT,
                     stream INTEGER NOT NULL,
                     outcome TEXT NOT NULL,
                     service_tier TEXT,
                     priced INTEGER NOT NULL,
                     bracket INTEGER NOT NULL,
-                    calls INTEGER NOT NULL,
+                    \(measures),
                     rate_limited INTEGER NOT NULL,
                     fallback_attempts INTEGER NOT NULL,
-                    input_tokens INTEGER NOT NULL,
-                    output_tokens INTEGER NOT NULL,
-                    cache_read_tokens INTEGER NOT NULL,
-                    cache_write_tokens INTEGER NOT NULL,
-                    cache_write_1h_tokens INTEGER NOT NULL,
-                    reasoning_tokens INTEGER NOT NULL,
-                    cost_pico INTEGER NOT NULL,
                     cost_input_pico INTEGER NOT NULL,
                     cost_output_pico INTEGER NOT NULL,
                     cost_reasoning_pico INTEGER NOT NULL,
@@ -138,9 +148,17 @@ enum Schema {
                     slow_calls INTEGER NOT NULL,
                     long_output_calls INTEGER NOT NULL
                 );
-                CREATE INDEX rollup_usage_day ON rollup_usage(day);
+                CREATE INDEX rollup_usage_period ON rollup_usage(day, hour);
+                CREATE TABLE rollup_tags (
+                    day INTEGER NOT NULL,
+                    hour INTEGER,
+                    tags TEXT NOT NULL,
+                    \(measures)
+                );
+                CREATE INDEX rollup_tags_period ON rollup_tags(day, hour);
                 CREATE TABLE rollup_complexity (
                     day INTEGER NOT NULL,
+                    hour INTEGER,
                     provider TEXT NOT NULL,
                     source TEXT NOT NULL,
                     model TEXT,
@@ -148,19 +166,9 @@ enum Schema {
                     priced INTEGER NOT NULL,
                     bracket INTEGER NOT NULL,
                     complexity INTEGER NOT NULL,
-                    calls INTEGER NOT NULL,
-                    input_tokens INTEGER NOT NULL,
-                    output_tokens INTEGER NOT NULL,
-                    cache_read_tokens INTEGER NOT NULL,
-                    cache_write_tokens INTEGER NOT NULL,
-                    cache_write_1h_tokens INTEGER NOT NULL,
-                    reasoning_tokens INTEGER NOT NULL,
-                    cost_pico INTEGER NOT NULL
+                    \(measures)
                 );
-                CREATE INDEX rollup_complexity_day ON rollup_complexity(day);
-                CREATE TRIGGER calls_rollup_invalidate AFTER INSERT ON calls BEGIN
-                    DELETE FROM rollup_days WHERE day = NEW.ts / 86400000000;
-                END;
+                CREATE INDEX rollup_complexity_period ON rollup_complexity(day, hour);
                 CREATE INDEX calls_rate_limited ON calls(ts) WHERE status_code = 429;
                 """)
         }

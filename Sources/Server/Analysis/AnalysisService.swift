@@ -158,30 +158,41 @@ final class AnalysisService: Sendable {
     }
 
     /// Session patterns of every day of the window: completed days from the cache (computed
-    /// once per rollup build), today from its calls. Sessions are cut at midnight here, which
-    /// loses at most a pattern straddling it.
+    /// once per rollup build), today's completed hours from the cache too (until an hour
+    /// completes or changes), the current hour from its calls. Sessions are cut at these
+    /// boundaries here, which loses at most a pattern straddling one.
     func patterns(window: TimeWindow) async throws -> [SessionPattern] {
-        let firstDay = window.startMicros / Self.microsPerDay
-        let endDay = window.endMicros / Self.microsPerDay
-        let liveDay = max(firstDay, min(endDay - 1, today()))
-        let stamps = try await store.rollupStamps(firstDay: firstDay, untilDay: liveDay)
+        let span = RollupSpan(window, now: clock())
         let analyzer = SessionAnalyzer()
         let prices = self.prices
         var patterns: [SessionPattern] = []
+        let stamps = try await store.rollupStamps(firstDay: span.firstDay, untilDay: span.liveDay)
         for day in stamps.keys.sorted() {
             guard let stamp = stamps[day] else { continue }
-            if let cached = patternCache.patterns(day: day, stamp: stamp) {
-                patterns += cached
-                continue
-            }
-            let rows = try await store.sessionCalls(fromMicros: day * Self.microsPerDay, toMicros: (day + 1) * Self.microsPerDay)
-            let found = analyzer.sessions(rows.map(SessionCall.init), prices: prices).flatMap(\.patterns)
-            patternCache.store(day: day, stamp: stamp, patterns: found)
-            patterns += found
+            patterns += try await cachedPatterns(key: day, stamp: stamp, analyzer: analyzer, prices: prices,
+                                                 from: day * Self.microsPerDay, to: (day + 1) * Self.microsPerDay)
         }
-        let live = try await store.sessionCalls(fromMicros: liveDay * Self.microsPerDay, toMicros: window.endMicros)
+        let hours = try await store.hourStamps(firstHour: span.liveDay * 24, untilHour: span.liveHour)
+        if !hours.isEmpty {
+            var hasher = Hasher()
+            hasher.combine(span.liveHour)
+            for hour in hours.keys.sorted() { hasher.combine(hour); hasher.combine(hours[hour]) }
+            // Keys below zero hold "today so far", apart from whole days.
+            patterns += try await cachedPatterns(key: -1 - span.liveDay, stamp: Int64(hasher.finalize()), analyzer: analyzer,
+                                                 prices: prices, from: span.liveDay * Self.microsPerDay, to: span.liveMicros)
+        }
+        let live = try await store.sessionCalls(fromMicros: span.liveMicros, toMicros: span.endMicros)
         patterns += analyzer.sessions(live.map(SessionCall.init), prices: prices).flatMap(\.patterns)
         return patterns
+    }
+
+    private func cachedPatterns(key: Int64, stamp: Int64, analyzer: SessionAnalyzer, prices: PriceTable,
+                                from: Int64, to: Int64) async throws -> [SessionPattern] {
+        if let cached = patternCache.patterns(day: key, stamp: stamp) { return cached }
+        let rows = try await store.sessionCalls(fromMicros: from, toMicros: to)
+        let found = analyzer.sessions(rows.map(SessionCall.init), prices: prices).flatMap(\.patterns)
+        patternCache.store(day: key, stamp: stamp, patterns: found)
+        return found
     }
 
     // MARK: - Recommendations

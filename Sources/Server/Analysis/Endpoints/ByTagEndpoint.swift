@@ -7,15 +7,20 @@ import Recorder
 enum ByTagEndpoint {
     static func reply(_ service: AnalysisService, _ query: AnalysisQuery) async throws -> AnalysisAPI.Reply {
         let window = service.window(days: query.days(default: 30))
+        let plan = service.plan(service.prices)
         var tags: [String: UsageFigures] = [:]
-        var untagged = UsageFigures()
-        let slices = try await service.store.usage(in: window, by: [.tags], plan: service.plan(service.prices),
-                                                   now: service.clock())
-        for slice in slices {
-            let figures = UsageFigures(slice.measures)
-            let pairs = slice.tags.map(Self.pairs) ?? []
-            if pairs.isEmpty { untagged += figures }
-            for pair in pairs { tags[pair, default: UsageFigures()] += figures }
+        var untagged = try await service.groups(window, by: []).first?.figures ?? UsageFigures()
+        for slice in try await service.store.tagged(in: window, plan: plan, now: service.clock()) {
+            var figures = UsageFigures()
+            figures.calls = slice.calls
+            figures.inputTokens = slice.inputTokens
+            figures.outputTokens = slice.outputTokens
+            figures.cacheReadTokens = slice.cacheReadTokens
+            figures.cacheWriteTokens = slice.cacheWriteTokens
+            figures.reasoningTokens = slice.reasoningTokens
+            figures.costPico = slice.costPico
+            untagged = Self.subtract(figures, from: untagged)
+            for pair in Self.pairs(slice.tags) { tags[pair, default: UsageFigures()] += figures }
         }
         let sources = try await service.groups(window, by: [.source])
         var json = JSONText(capacity: 4096)
@@ -48,6 +53,19 @@ enum ByTagEndpoint {
         json.endArray()
         json.endObject()
         return AnalysisJSON.reply(json)
+    }
+
+    /// The calls of `figures` taken out of `total` (the fields the endpoint shows).
+    static func subtract(_ figures: UsageFigures, from total: UsageFigures) -> UsageFigures {
+        var rest = total
+        rest.calls -= figures.calls
+        rest.inputTokens -= figures.inputTokens
+        rest.outputTokens -= figures.outputTokens
+        rest.cacheReadTokens -= figures.cacheReadTokens
+        rest.cacheWriteTokens -= figures.cacheWriteTokens
+        rest.reasoningTokens -= figures.reasoningTokens
+        rest.costPico -= figures.costPico
+        return rest
     }
 
     /// `{"team":"search","env":"dev"}` → `["env=dev", "team=search"]`.
