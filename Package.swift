@@ -97,6 +97,7 @@ let package = Package(
 
         .executableTarget(name: "TokenLensBench",
                 dependencies: ["Recorder", "Providers", "Policy", "Gateway",
+                               "Server", "Insights",
                                .product(name: "Logging", package: "swift-log")],
                 path: "Benchmarks/TokenLensBench"),
 
@@ -107,6 +108,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "InsightsTests", dependencies: ["Insights", "Providers"]),
         .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Providers", "Patterns"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Insights", "Recorder", "Providers", "Policy", "Server"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -7,6 +7,7 @@ let selected = arguments.first ?? "all"
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("recorder", RecorderBenchmark.run),
     ("policy", PolicyBenchmark.run),
+    ("analysis", AnalysisBenchmark.run),
 ]
 var ran = false
 for benchmark in benchmarks where selected == "all" || selected == benchmark.name {

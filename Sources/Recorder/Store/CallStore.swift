@@ -66,6 +66,7 @@ public final class CallStore: Sendable {
         }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        try invalidateRollups(of: records, in: db)
     }
 
     public func callCount() async throws -> Int {

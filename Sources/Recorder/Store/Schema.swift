@@ -72,6 +72,106 @@ enum Schema {
                 CREATE INDEX calls_session ON calls(session_id) WHERE session_id IS NOT NULL;
                 """)
         }
+        // Rollups behind the analysis endpoints (see `Rollups.swift`): completed UTC days, and
+        // the completed hours of today, are aggregated once, on first use, so a 30-day view
+        // reads a few thousand rows instead of a few hundred thousand calls. A call inserted
+        // into a period already rolled up (a late write, an ingested back-dated call) drops the
+        // period's marker and it is rebuilt on next use; deleting calls (retention) keeps the
+        // rollups, so history survives. Hourly rows (`hour` set) give way to the day's row once
+        // the day is complete.
+        migrator.registerMigration("v4: analysis rollups") { db in
+            let measures = """
+                calls INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                cache_read_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                cache_write_1h_tokens INTEGER NOT NULL,
+                reasoning_tokens INTEGER NOT NULL,
+                cost_pico INTEGER NOT NULL
+                """
+            try db.execute(sql: """
+                CREATE TABLE rollup_days (
+                    day INTEGER PRIMARY KEY NOT NULL,
+                    built_at INTEGER NOT NULL,
+                    signature TEXT NOT NULL
+                );
+                CREATE TABLE rollup_hours (
+                    hour INTEGER PRIMARY KEY NOT NULL,
+                    built_at INTEGER NOT NULL,
+                    signature TEXT NOT NULL
+                );
+                CREATE TABLE rollup_usage (
+                    day INTEGER NOT NULL,
+                    hour INTEGER,
+                    provider TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    model TEXT,
+                    stream INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    service_tier TEXT,
+                    priced INTEGER NOT NULL,
+                    bracket INTEGER NOT NULL,
+                    \(measures),
+                    rate_limited INTEGER NOT NULL,
+                    fallback_attempts INTEGER NOT NULL,
+                    cost_input_pico INTEGER NOT NULL,
+                    cost_output_pico INTEGER NOT NULL,
+                    cost_reasoning_pico INTEGER NOT NULL,
+                    cost_cache_read_pico INTEGER NOT NULL,
+                    cost_cache_write_pico INTEGER NOT NULL,
+                    cache_savings_pico INTEGER NOT NULL,
+                    latency_ms REAL NOT NULL,
+                    ttft_ms REAL NOT NULL,
+                    ttft_calls INTEGER NOT NULL,
+                    overhead_ms REAL NOT NULL,
+                    analysed_calls INTEGER NOT NULL,
+                    heat_system INTEGER NOT NULL,
+                    heat_tools INTEGER NOT NULL,
+                    heat_context INTEGER NOT NULL,
+                    heat_history INTEGER NOT NULL,
+                    heat_query INTEGER NOT NULL,
+                    waste_whitespace INTEGER NOT NULL,
+                    waste_filler INTEGER NOT NULL,
+                    waste_repeated INTEGER NOT NULL,
+                    empty_messages INTEGER NOT NULL,
+                    message_count INTEGER NOT NULL,
+                    uncached_system_calls INTEGER NOT NULL,
+                    uncached_system_tokens INTEGER NOT NULL,
+                    capped_calls INTEGER NOT NULL,
+                    cap_tokens INTEGER NOT NULL,
+                    capped_output_tokens INTEGER NOT NULL,
+                    cap_low_use_calls INTEGER NOT NULL,
+                    cap_hit_calls INTEGER NOT NULL,
+                    large_prompt_calls INTEGER NOT NULL,
+                    large_prompt_excess INTEGER NOT NULL,
+                    slow_calls INTEGER NOT NULL,
+                    long_output_calls INTEGER NOT NULL
+                );
+                CREATE INDEX rollup_usage_period ON rollup_usage(day, hour);
+                CREATE TABLE rollup_tags (
+                    day INTEGER NOT NULL,
+                    hour INTEGER,
+                    tags TEXT NOT NULL,
+                    \(measures)
+                );
+                CREATE INDEX rollup_tags_period ON rollup_tags(day, hour);
+                CREATE TABLE rollup_complexity (
+                    day INTEGER NOT NULL,
+                    hour INTEGER,
+                    provider TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    model TEXT,
+                    service_tier TEXT,
+                    priced INTEGER NOT NULL,
+                    bracket INTEGER NOT NULL,
+                    complexity INTEGER NOT NULL,
+                    \(measures)
+                );
+                CREATE INDEX rollup_complexity_period ON rollup_complexity(day, hour);
+                CREATE INDEX calls_rate_limited ON calls(ts) WHERE status_code = 429;
+                """)
+        }
         return migrator
     }
 }

@@ -13,10 +13,13 @@ import ServiceLifecycle
 public struct TokenLensServer: Sendable {
     public let services: AppServices
     public let logger: Logger
+    /// The analysis endpoints and their caches, shared by the routes and the warm-up.
+    public let analysis: AnalysisAPI
 
     public init(services: AppServices, logger: Logger) {
         self.services = services
         self.logger = logger
+        self.analysis = AnalysisAPI(store: services.store, snapshots: services.snapshots)
     }
 
     func makeRouter(boundHost: String) -> Router<BasicRequestContext> {
@@ -24,6 +27,8 @@ public struct TokenLensServer: Sendable {
         router.middlewares.add(ProxyMiddleware(engine: services.engine))
         router.middlewares.add(AccessGuard(snapshots: services.snapshots, boundHost: boundHost))
         APIRoutes(services: services).register(on: router)
+        AnalysisRoutes(api: analysis).register(on: router)
+        ExportRoutes(store: services.store).register(on: router)
         if let config = services.config { ConfigRoutes(config: config).register(on: router) }
         return router
     }
@@ -50,7 +55,7 @@ public struct TokenLensServer: Sendable {
                 }
             },
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            services: extraServices,
+            services: extraServices + [AnalysisWarmUpService(api: analysis, logger: logger)],
             onServerRunning: { channel in
                 await onRunning(channel.localAddress?.port ?? port)
             },

@@ -1,0 +1,257 @@
+import Foundation
+import GRDB
+
+/// A key column of the usage rollup a view can group by.
+public enum UsageDimension: String, Sendable, CaseIterable {
+    case day, provider, source, model, stream, outcome
+    case serviceTier = "service_tier"
+    case priced, bracket
+}
+
+/// Additive measures of a group of calls (see `RollupColumns.usageMeasures`). Money in
+/// picodollars; latency sums in milliseconds.
+public struct UsageMeasures: Sendable, Equatable {
+    public var calls: Int64 = 0
+    public var rateLimited: Int64 = 0
+    public var fallbackAttempts: Int64 = 0
+    public var inputTokens: Int64 = 0
+    public var outputTokens: Int64 = 0
+    public var cacheReadTokens: Int64 = 0
+    public var cacheWriteTokens: Int64 = 0
+    public var cacheWrite1hTokens: Int64 = 0
+    public var reasoningTokens: Int64 = 0
+    public var costPico: Int64 = 0
+    public var costInputPico: Int64 = 0
+    public var costOutputPico: Int64 = 0
+    public var costReasoningPico: Int64 = 0
+    public var costCacheReadPico: Int64 = 0
+    public var costCacheWritePico: Int64 = 0
+    public var cacheSavingsPico: Int64 = 0
+    public var latencyMs: Double = 0
+    public var ttftMs: Double = 0
+    public var ttftCalls: Int64 = 0
+    public var overheadMs: Double = 0
+    public var analysedCalls: Int64 = 0
+    public var heatSystem: Int64 = 0
+    public var heatTools: Int64 = 0
+    public var heatContext: Int64 = 0
+    public var heatHistory: Int64 = 0
+    public var heatQuery: Int64 = 0
+    public var wasteWhitespace: Int64 = 0
+    public var wasteFiller: Int64 = 0
+    public var wasteRepeated: Int64 = 0
+    public var emptyMessages: Int64 = 0
+    public var messageCount: Int64 = 0
+    public var uncachedSystemCalls: Int64 = 0
+    public var uncachedSystemTokens: Int64 = 0
+    public var cappedCalls: Int64 = 0
+    public var capTokens: Int64 = 0
+    public var cappedOutputTokens: Int64 = 0
+    public var capLowUseCalls: Int64 = 0
+    public var capHitCalls: Int64 = 0
+    public var largePromptCalls: Int64 = 0
+    public var largePromptExcess: Int64 = 0
+    public var slowCalls: Int64 = 0
+    public var longOutputCalls: Int64 = 0
+
+    public init() {}
+
+    init(row: Row) {
+        calls = row["calls"] ?? 0
+        rateLimited = row["rate_limited"] ?? 0
+        fallbackAttempts = row["fallback_attempts"] ?? 0
+        inputTokens = row["input_tokens"] ?? 0
+        outputTokens = row["output_tokens"] ?? 0
+        cacheReadTokens = row["cache_read_tokens"] ?? 0
+        cacheWriteTokens = row["cache_write_tokens"] ?? 0
+        cacheWrite1hTokens = row["cache_write_1h_tokens"] ?? 0
+        reasoningTokens = row["reasoning_tokens"] ?? 0
+        costPico = row["cost_pico"] ?? 0
+        costInputPico = row["cost_input_pico"] ?? 0
+        costOutputPico = row["cost_output_pico"] ?? 0
+        costReasoningPico = row["cost_reasoning_pico"] ?? 0
+        costCacheReadPico = row["cost_cache_read_pico"] ?? 0
+        costCacheWritePico = row["cost_cache_write_pico"] ?? 0
+        cacheSavingsPico = row["cache_savings_pico"] ?? 0
+        latencyMs = row["latency_ms"] ?? 0
+        ttftMs = row["ttft_ms"] ?? 0
+        ttftCalls = row["ttft_calls"] ?? 0
+        overheadMs = row["overhead_ms"] ?? 0
+        analysedCalls = row["analysed_calls"] ?? 0
+        heatSystem = row["heat_system"] ?? 0
+        heatTools = row["heat_tools"] ?? 0
+        heatContext = row["heat_context"] ?? 0
+        heatHistory = row["heat_history"] ?? 0
+        heatQuery = row["heat_query"] ?? 0
+        wasteWhitespace = row["waste_whitespace"] ?? 0
+        wasteFiller = row["waste_filler"] ?? 0
+        wasteRepeated = row["waste_repeated"] ?? 0
+        emptyMessages = row["empty_messages"] ?? 0
+        messageCount = row["message_count"] ?? 0
+        uncachedSystemCalls = row["uncached_system_calls"] ?? 0
+        uncachedSystemTokens = row["uncached_system_tokens"] ?? 0
+        cappedCalls = row["capped_calls"] ?? 0
+        capTokens = row["cap_tokens"] ?? 0
+        cappedOutputTokens = row["capped_output_tokens"] ?? 0
+        capLowUseCalls = row["cap_low_use_calls"] ?? 0
+        capHitCalls = row["cap_hit_calls"] ?? 0
+        largePromptCalls = row["large_prompt_calls"] ?? 0
+        largePromptExcess = row["large_prompt_excess"] ?? 0
+        slowCalls = row["slow_calls"] ?? 0
+        longOutputCalls = row["long_output_calls"] ?? 0
+    }
+}
+
+/// One group of a usage view: the key columns it was grouped by (nil where not grouped, or
+/// where the calls had no value) and its measures.
+public struct UsageSlice: Sendable, Equatable {
+    public var day: Int64?
+    public var provider: String?
+    public var source: String?
+    public var model: String?
+    public var stream: Bool?
+    public var outcome: String?
+    public var serviceTier: String?
+    public var priced: Bool?
+    public var bracket: Int?
+    public var measures: UsageMeasures
+
+    public init(measures: UsageMeasures = UsageMeasures()) {
+        self.measures = measures
+    }
+
+    /// The day as `YYYY-MM-DD`.
+    public var date: String? { day.map { TimeWindow.dayLabel(micros: $0 * CallStore.microsPerDay) } }
+}
+
+/// A condition on the key columns of a usage view, e.g. only successful calls of some models.
+public struct UsageFilter: Sendable {
+    var sql: String
+    var arguments: [String]
+
+    /// Calls whose (model) is one of `models`.
+    public static func models(_ models: [String]) -> UsageFilter {
+        UsageFilter(sql: "model IN (" + models.map { _ in "?" }.joined(separator: ",") + ")", arguments: models)
+    }
+
+    public static let reachedProvider = UsageFilter(sql: "outcome != 'blocked'", arguments: [])
+    public static let succeeded = UsageFilter(sql: "outcome IN ('ok', 'guardrail_warned')", arguments: [])
+
+    public func and(_ other: UsageFilter) -> UsageFilter {
+        UsageFilter(sql: "(\(sql)) AND (\(other.sql))", arguments: arguments + other.arguments)
+    }
+}
+
+/// One group of the complexity rollup: successful analysed calls of a source and model at one
+/// complexity score, with what they used and cost.
+public struct ComplexitySlice: Sendable, Equatable {
+    public var provider: String
+    public var source: String
+    public var model: String?
+    public var serviceTier: String?
+    public var priced: Bool
+    public var bracket: Int
+    public var complexity: Int
+    public var calls: Int64
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    public var cacheReadTokens: Int64
+    public var cacheWriteTokens: Int64
+    public var cacheWrite1hTokens: Int64
+    public var reasoningTokens: Int64
+    public var costPico: Int64
+}
+
+/// Tagged calls with one set of tags (stored as a JSON object), with their tokens and cost.
+public struct TagSlice: Sendable, Equatable {
+    public var tags: String
+    public var calls: Int64
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    public var cacheReadTokens: Int64
+    public var cacheWriteTokens: Int64
+    public var reasoningTokens: Int64
+    public var costPico: Int64
+}
+
+extension CallStore {
+    /// Usage of `window` grouped by `dimensions`: rolled-up days and hours plus the calls of
+    /// the current hour, summed. Builds missing rollups first.
+    public func usage(in window: TimeWindow, by dimensions: [UsageDimension], filter: UsageFilter? = nil,
+                      plan: RollupPlan, now: Date = Date()) async throws -> [UsageSlice] {
+        let span = RollupSpan(window, now: now)
+        try await ensureRollups(span, plan: plan)
+        let table = RollupTable.usage
+        let groups = dimensions.map(\.rawValue)
+        let selectKeys = groups.isEmpty ? "" : groups.joined(separator: ", ") + ", "
+        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        var sql = "WITH u AS (\(table.union(plan))) SELECT \(selectKeys)\(sums) FROM u"
+        if let filter { sql += " WHERE \(filter.sql)" }
+        if !groups.isEmpty { sql += " GROUP BY " + groups.joined(separator: ", ") }
+        var values: [(any DatabaseValueConvertible)?] = span.arguments
+        values += (filter?.arguments ?? []).map { $0 as (any DatabaseValueConvertible)? }
+        let arguments = StatementArguments(values)
+        let wanted = Set(dimensions)
+        let query = sql
+        return try await read { db in
+            try Row.fetchAll(db, sql: query, arguments: arguments).compactMap { row in
+                var slice = UsageSlice(measures: UsageMeasures(row: row))
+                // An empty view still yields one row of NULL sums; it has no calls.
+                guard slice.measures.calls > 0 else { return nil }
+                if wanted.contains(.day) { slice.day = row["day"] }
+                if wanted.contains(.provider) { slice.provider = row["provider"] }
+                if wanted.contains(.source) { slice.source = row["source"] }
+                if wanted.contains(.model) { slice.model = row["model"] }
+                if wanted.contains(.stream) { slice.stream = (row["stream"] as Int64?).map { $0 != 0 } }
+                if wanted.contains(.outcome) { slice.outcome = row["outcome"] }
+                if wanted.contains(.serviceTier) { slice.serviceTier = row["service_tier"] }
+                if wanted.contains(.priced) { slice.priced = (row["priced"] as Int64?).map { $0 != 0 } }
+                if wanted.contains(.bracket) { slice.bracket = (row["bracket"] as Int64?).map { Int($0) } }
+                return slice
+            }
+        }
+    }
+
+    /// Tagged calls of `window` per set of tags.
+    public func tagged(in window: TimeWindow, plan: RollupPlan, now: Date = Date()) async throws -> [TagSlice] {
+        let span = RollupSpan(window, now: now)
+        try await ensureRollups(span, plan: plan)
+        let table = RollupTable.tags
+        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        let sql = "WITH u AS (\(table.union(plan))) SELECT tags, \(sums) FROM u GROUP BY tags"
+        let arguments = StatementArguments(span.arguments)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                TagSlice(tags: row["tags"], calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
+                         outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
+                         cacheWriteTokens: row["cache_write_tokens"] ?? 0, reasoningTokens: row["reasoning_tokens"] ?? 0,
+                         costPico: row["cost_pico"] ?? 0)
+            }
+        }
+    }
+
+    /// Successful analysed calls of `window` by source, model, service tier, prompt bracket and
+    /// complexity score (for right-sizing).
+    public func complexity(in window: TimeWindow, plan: RollupPlan, now: Date = Date()) async throws -> [ComplexitySlice] {
+        let span = RollupSpan(window, now: now)
+        try await ensureRollups(span, plan: plan)
+        let table = RollupTable.complexity
+        let groups = "provider, source, model, service_tier, priced, bracket, complexity"
+        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        let sql = "WITH u AS (\(table.union(plan))) SELECT \(groups), \(sums) FROM u GROUP BY \(groups)"
+        let arguments = StatementArguments(span.arguments)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ComplexitySlice(
+                    provider: row["provider"], source: row["source"], model: row["model"],
+                    serviceTier: row["service_tier"], priced: (row["priced"] as Int64? ?? 0) != 0,
+                    bracket: Int(row["bracket"] as Int64? ?? 0), complexity: Int(row["complexity"] as Int64? ?? 0),
+                    calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
+                    outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
+                    cacheWriteTokens: row["cache_write_tokens"] ?? 0,
+                    cacheWrite1hTokens: row["cache_write_1h_tokens"] ?? 0,
+                    reasoningTokens: row["reasoning_tokens"] ?? 0, costPico: row["cost_pico"] ?? 0)
+            }
+        }
+    }
+}
