@@ -6,5 +6,6 @@ struct TokenLens: ParsableCommand {
         commandName: "tokenlens",
         abstract: "Local-first AI cost intelligence and gateway for OpenAI, Anthropic and Gemini.",
         version: "0.1.0",
-        subcommands: [DaemonCommand.self, CheckCommand.self, PricingCommand.self])
+        subcommands: [DaemonCommand.self, CheckCommand.self, PricingCommand.self, StatusCommand.self, ReportCommand.self,
+                      StatsCommand.self, AnalyzeCommand.self, PruneCommand.self])
 }

@@ -12,6 +12,8 @@ do {
     var command = try TokenLens.parseAsRoot()
     if let daemon = command as? DaemonCommand {
         try await daemon.runDaemon()
+    } else if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
     } else {
         try command.run()
     }

@@ -50,8 +50,10 @@ public final class ResponseRelay: Sendable {
         var ttftMs: Double?
         var captured: [ByteBuffer]? = dedup != nil && !isError ? [] : nil
         var capturedBytes = 0
+        let bodyLog = finalizer.capture
 
         func observe(_ bytes: UnsafeRawBufferPointer) {
+            bodyLog?.append(bytes)
             if isError {
                 if errorBody.count < 64 * 1024 { errorBody.append(contentsOf: bytes.prefix(64 * 1024 - errorBody.count)) }
             } else {

@@ -24,6 +24,9 @@ public struct TokenLensServer: Sendable {
         router.middlewares.add(ProxyMiddleware(engine: services.engine))
         router.middlewares.add(AccessGuard(snapshots: services.snapshots, boundHost: boundHost))
         APIRoutes(services: services).register(on: router)
+        IngestRoutes(services: services).register(on: router)
+        LogRoutes(services: services).register(on: router)
+        if let notifier = services.notifier { NotifyRoutes(services: services, notifier: notifier).register(on: router) }
         if let config = services.config { ConfigRoutes(config: config).register(on: router) }
         return router
     }
