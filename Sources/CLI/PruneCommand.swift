@@ -3,7 +3,7 @@ import Foundation
 import Providers
 import Recorder
 
-struct PruneCommand: AsyncParsableCommand {
+struct PruneCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "Delete calls older than [storage] retention_days (dry run unless --apply).",
@@ -34,7 +34,7 @@ struct PruneCommand: AsyncParsableCommand {
         if let days, !(1...36_500).contains(days) { throw ValidationError("--days must be between 1 and 36500") }
     }
 
-    func run() async throws {
+    func runAsync() async throws {
         guard let retention = days ?? StoreLocation.snapshot(config: config)?.storage.retentionDays else {
             FileHandle.standardError.write(Data("tokenlens: no retention set: add `retention_days = N` to [storage] in \(config), or pass --days N\n".utf8))
             throw ExitCode(2)

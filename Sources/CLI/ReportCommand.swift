@@ -5,7 +5,7 @@ import Policy
 import Providers
 import Recorder
 
-struct ReportCommand: AsyncParsableCommand {
+struct ReportCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print (or send) the cost digest: spend, top sources and models, waste, budget projection.",
@@ -31,7 +31,7 @@ struct ReportCommand: AsyncParsableCommand {
         guard (1...366).contains(days) else { throw ValidationError("--days must be between 1 and 366") }
     }
 
-    func run() async throws {
+    func runAsync() async throws {
         let client = address.client
         if send {
             try await sendDigest(client)

@@ -3,7 +3,7 @@ import Foundation
 import Providers
 import Recorder
 
-struct StatsCommand: AsyncParsableCommand {
+struct StatsCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Usage totals for a window, with assertions for CI.",
@@ -45,7 +45,7 @@ struct StatsCommand: AsyncParsableCommand {
         if let assertErrorRate, !(0...100).contains(assertErrorRate) { throw ValidationError("--assert-error-rate is a percentage, 0 to 100") }
     }
 
-    func run() async throws {
+    func runAsync() async throws {
         let store: CallStore
         do {
             store = try StoreLocation.open(config: config, db: db)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Providers
 
-struct StatusCommand: AsyncParsableCommand {
+struct StatusCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show whether the daemon runs, with its database, policy and recorder state.",
@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the daemon's status JSON as is.")
     var json = false
 
-    func run() async throws {
+    func runAsync() async throws {
         let client = address.client
         let status: JSONValue
         do {

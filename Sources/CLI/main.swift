@@ -12,8 +12,8 @@ do {
     var command = try TokenLens.parseAsRoot()
     if let daemon = command as? DaemonCommand {
         try await daemon.runDaemon()
-    } else if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
+    } else if let asyncCommand = command as? any AsyncCommand {
+        try await asyncCommand.runAsync()
     } else {
         try command.run()
     }

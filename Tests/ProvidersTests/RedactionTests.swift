@@ -18,6 +18,7 @@ struct RedactionTests {
         #expect(SecretRedactor.header(name: "content-type", value: "application/json") == "application/json")
         #expect(SecretRedactor.header(name: "anthropic-version", value: "2023-06-01") == "2023-06-01")
         #expect(SecretRedactor.header(name: "user-agent", value: "OpenAI/Python 1.0") == "OpenAI/Python 1.0")
+        #expect(SecretRedactor.header(name: "X-TokenLens-Tags", value: "team=search") == "team=search")
     }
 
     @Test func queryParametersNamedLikeKeys() {

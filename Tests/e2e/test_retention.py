@@ -30,9 +30,10 @@ def old_calls(tag):
         {"provider": "openai", "model": "gpt-4o", "input_tokens": 1000, "output_tokens": 100, "cache_read_tokens": 50,
          "latency_ms": 100, "ts": at(10), "source": "old-a", "tags": {"t": tag}},
         {"provider": "anthropic", "model": "claude-sonnet-4-5", "input_tokens": 500, "output_tokens": 40,
-         "cache_write_tokens": 300, "latency_ms": 250, "ts": at(10, 15), "source": "old-b", "tags": {"t": tag}},
+         "cache_write_tokens": 300, "latency_ms": 250, "ts": at(10, 15), "source": "old-b", "status_code": 529,
+         "error": "overloaded", "tags": {"t": tag}},
         {"provider": "ollama", "model": "llama-local", "input_tokens": 70, "output_tokens": 7, "latency_ms": 50,
-         "ts": at(5), "source": "old-a", "status_code": 500, "error": "boom", "tags": {"t": tag}},
+         "ts": at(5), "source": "old-a", "tags": {"t": tag}},
     ]
 
 
@@ -63,6 +64,7 @@ def test_prune_is_a_dry_run_until_applied_and_rollups_keep_the_totals(fake, make
     assert len(old_ids) == 3
     before = views(d)
     assert before["/api/usage/kpi?days=30"]["unpriced_models"] == ["llama-local"]
+    assert before["/api/usage/kpi?days=30"]["errors"] == 1
 
     code, out, err = run("prune", "--config", str(config))
     assert code == 0, err

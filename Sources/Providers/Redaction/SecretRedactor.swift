@@ -16,9 +16,11 @@ public enum SecretRedactor {
     ]
     static let secretNameFragments = ["key", "token", "secret", "auth", "password", "passwd", "signature", "credential"]
 
-    /// The value to store for a header.
+    /// The value to store for a header. TokenLens's own headers (source, tags, session) are
+    /// names, not credentials, whatever their name contains.
     public static func header(name: String, value: String) -> String {
         let lower = name.lowercased()
+        if lower.hasPrefix("x-tokenlens-") { return text(value) }
         if secretHeaders.contains(lower) || secretNameFragments.contains(where: { lower.contains($0) }) { return marker }
         return text(value)
     }

@@ -20,6 +20,10 @@ public struct RequestLog: Sendable, Equatable {
     public var responseHeaders: [Header]
     public var responseBody: String
     public var responseBytes: Int
+    /// Whether a body was cut at `[logging] max_body_bytes` (redaction changes lengths, so
+    /// this is decided before it).
+    public var requestTruncated: Bool
+    public var responseTruncated: Bool
     /// From the call's record, when it is still there: who called what, and how it went.
     public var call: CallSummary?
 
@@ -45,11 +49,14 @@ public struct RequestLog: Sendable, Equatable {
         responseHeaders = SecretRedactor.headers(exchange.responseHeaders).map { Header(name: $0.name, value: $0.value) }
         responseBody = String(decoding: SecretRedactor.bytes(exchange.responseBody), as: UTF8.self)
         responseBytes = exchange.responseBytes
+        requestTruncated = exchange.requestTruncated
+        responseTruncated = exchange.responseTruncated
     }
 
     init(callID: String, timestampMicros: Int64, method: String, path: String, statusCode: Int,
          requestHeaders: [Header], requestBody: String, requestBytes: Int,
-         responseHeaders: [Header], responseBody: String, responseBytes: Int, call: CallSummary?) {
+         responseHeaders: [Header], responseBody: String, responseBytes: Int, requestTruncated: Bool,
+         responseTruncated: Bool, call: CallSummary?) {
         self.callID = callID
         self.timestampMicros = timestampMicros
         self.method = method
@@ -61,9 +68,8 @@ public struct RequestLog: Sendable, Equatable {
         self.responseHeaders = responseHeaders
         self.responseBody = responseBody
         self.responseBytes = responseBytes
+        self.requestTruncated = requestTruncated
+        self.responseTruncated = responseTruncated
         self.call = call
     }
-
-    public var requestTruncated: Bool { requestBytes > requestBody.utf8.count }
-    public var responseTruncated: Bool { responseBytes > responseBody.utf8.count }
 }

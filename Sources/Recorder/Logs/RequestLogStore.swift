@@ -8,14 +8,14 @@ extension CallStore {
         try await pool.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO request_logs (call_id, ts, method, path, status_code, request_headers, request_body,
-                    request_bytes, response_headers, response_body, response_bytes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    request_bytes, request_truncated, response_headers, response_body, response_bytes, response_truncated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for log in logs {
                 try statement.execute(arguments: [
                     log.callID, log.timestampMicros, log.method, log.path, log.statusCode,
-                    Self.encodeHeaders(log.requestHeaders), log.requestBody, log.requestBytes,
-                    Self.encodeHeaders(log.responseHeaders), log.responseBody, log.responseBytes,
+                    Self.encodeHeaders(log.requestHeaders), log.requestBody, log.requestBytes, log.requestTruncated,
+                    Self.encodeHeaders(log.responseHeaders), log.responseBody, log.responseBytes, log.responseTruncated,
                 ])
             }
         }
@@ -62,7 +62,8 @@ extension CallStore {
                           statusCode: row["status_code"], requestHeaders: decodeHeaders(row["request_headers"]),
                           requestBody: row["request_body"] ?? "", requestBytes: row["request_bytes"],
                           responseHeaders: decodeHeaders(row["response_headers"]), responseBody: row["response_body"] ?? "",
-                          responseBytes: row["response_bytes"], call: call)
+                          responseBytes: row["response_bytes"], requestTruncated: row["request_truncated"],
+                          responseTruncated: row["response_truncated"], call: call)
     }
 
     /// Headers as a JSON array of `[name, value]` pairs: order and repeats survive.

@@ -138,9 +138,11 @@ enum Schema {
                     request_headers TEXT,
                     request_body TEXT,
                     request_bytes INTEGER NOT NULL,
+                    request_truncated INTEGER NOT NULL,
                     response_headers TEXT,
                     response_body TEXT,
-                    response_bytes INTEGER NOT NULL
+                    response_bytes INTEGER NOT NULL,
+                    response_truncated INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 CREATE INDEX request_logs_ts ON request_logs(ts);
                 """)
