@@ -33,6 +33,9 @@ struct CacheabilityTests {
         #expect(finding.title.contains("timestamp"))
         #expect(report.cacheableTokens == 0) // below the provider minimum once cut at the timestamp
         #expect(report.score == 0)
+        // One finding says it all: no separate "prefix too short" for what the timestamp cut off.
+        #expect(!report.findings.contains { $0.id == "prefix-too-short" })
+        #expect(finding.detail.contains("below the ~1,024-token minimum"))
         // Moved to the end, the prefix is cacheable again.
         let fixed = CacheabilityAnalyzer.analyze(try Self.trace(Self.chat(system: Self.longSystem, messages: [("user", "hello (2025-02-02T12:00:00Z)")])))
         #expect(fixed.score >= 95)

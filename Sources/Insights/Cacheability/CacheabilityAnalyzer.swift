@@ -42,16 +42,21 @@ public enum CacheabilityAnalyzer {
         // Volatile text in the prefix: the cacheable part ends where it starts.
         var cacheable = stable
         var consumed = 0
+        var volatileReported = false
         for block in last where block.section != .query {
             if let match = VolatileContent.first(in: block.segment.text) {
                 let before = consumed + TokenEstimate.of(byteCount: match.offset)
                 let lost = stable - before
                 cacheable = before
                 if lost >= options.minTokens {
+                    volatileReported = true
+                    let left = before < options.minimumCacheableTokens
+                        ? "; the ~\(grouped(before)) tokens before it are below the ~\(grouped(options.minimumCacheableTokens))-token minimum, so nothing is cached"
+                        : ""
                     findings.append(.init(
                         id: "volatile-prefix", severity: .warning,
                         title: "the \(label(block.section)) contains a \(match.kind) (\"\(match.sample)\")",
-                        detail: "a prompt cache serves only a byte-identical prefix: the ~\(grouped(lost)) tokens from this \(match.kind) on are paid in full on every request",
+                        detail: "a prompt cache serves only a byte-identical prefix: the ~\(grouped(lost)) tokens from this \(match.kind) on are paid in full on every request" + left,
                         suggestion: "move dates, times and ids out of the \(label(block.section)) to the end of the last user message, so everything before it stays identical",
                         tokens: lost, request: requestNumber))
                 }
@@ -60,7 +65,7 @@ public enum CacheabilityAnalyzer {
             consumed += block.tokens
         }
         if cacheable < options.minimumCacheableTokens {
-            if total >= options.minTokens {
+            if total >= options.minTokens, !volatileReported {
                 findings.append(.init(
                     id: "prefix-too-short", severity: .info,
                     title: "the stable prefix (~\(grouped(cacheable)) tokens) is below the ~\(grouped(options.minimumCacheableTokens))-token minimum providers cache",
