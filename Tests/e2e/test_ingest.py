@@ -103,3 +103,16 @@ def test_same_access_rules_as_other_changes(daemon, make_daemon, fake):
     d = make_daemon({"openai": fake.base}, max_body_bytes=None, extra_toml=f'\n[server]\nadmin_token = "{token}"\n')
     assert ingest(d, call)[0] == 401
     assert ingest(d, call, {"Authorization": f"Bearer {token}"})[0] == 200
+
+
+def test_ingested_spend_counts_toward_budgets(fake, make_daemon):
+    d = make_daemon({"openai": fake.base}, extra_toml="\n[budget]\nenabled = true\ndaily_limit_usd = 0.1\n")
+    chat = {"model": "gpt-5-mini", "messages": [{"role": "user", "content": "hi"}]}
+    assert d.request("POST", "/proxy/openai/v1/chat/completions", chat, OPENAI_AUTH)[0] == 200
+    # $0.25 of gpt-4o input, reported by a tool: today's budget is spent.
+    status, answer = ingest(d, {"provider": "openai", "model": "gpt-4o", "input_tokens": 100000})
+    assert status == 200 and answer["calls"][0]["cost_usd"] == 0.25
+    limit = next(x for x in d.get_json("/api/usage/budget-status")["limits"] if x["rule"] == "budget.daily")
+    assert limit["spent"] >= 0.25 and limit["exceeded"] is True
+    status, headers, body = d.request("POST", "/proxy/openai/v1/chat/completions", chat, OPENAI_AUTH)
+    assert status == 429 and "budget" in body.decode()

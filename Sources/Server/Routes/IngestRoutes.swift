@@ -41,7 +41,14 @@ struct IngestRoutes {
             return Self.errors(problems.map { ($0.index, $0.field, $0.message) }, status: .unprocessableContent)
         case .calls(let records, let ignored):
             var dropped = 0
-            for record in records where !services.recorder.record(record) { dropped += 1 }
+            for record in records {
+                if services.recorder.record(record) {
+                    // Budgets and quotas count this spend too, as they will after a restart.
+                    services.engine.ledger.countExternal(record, snapshot: snapshot)
+                } else {
+                    dropped += 1
+                }
+            }
             var json = JSONText(capacity: 128 * records.count + 64)
             json.beginObject()
             json.field("accepted", records.count - dropped)
