@@ -110,7 +110,10 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "Recorder", "Policy", "Providers"]),
+        .testTarget(name: "NotifyTests", dependencies: [
+            "Notify", "Recorder", "Policy", "Providers",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "InsightsTests", dependencies: ["Insights", "Providers"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
