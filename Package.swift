@@ -37,7 +37,7 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
 
-        // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Server → CLI.
+        // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Notify → Server → CLI.
         .target(name: "TOML", swiftSettings: strict),
         .target(name: "Patterns", dependencies: ["CPCRE2"], swiftSettings: strict),
         .target(name: "Guardrails", dependencies: ["Providers", "Patterns"], swiftSettings: strict),
@@ -70,9 +70,19 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
+        // Notifications: cost alerts, the weekly digest and signed webhook deliveries.
+        .target(name: "Notify",
+                dependencies: [
+                    "Gateway", "Recorder", "Policy", "Providers",
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
         .target(name: "Server",
                 dependencies: [
-                    "Gateway", "Recorder", "Insights", "Policy", "Providers",
+                    "Gateway", "Recorder", "Insights", "Policy", "Providers", "Notify",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -85,7 +95,8 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "CLI",
                 dependencies: [
-                    "Server", "Policy", "Recorder", "Providers",
+                    "Server", "Policy", "Recorder", "Providers", "Notify", "Insights",
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
@@ -109,6 +120,10 @@ let package = Package(
         .testTarget(name: "InsightsTests", dependencies: ["Insights", "Providers"]),
         .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Providers", "Patterns"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Insights", "Recorder", "Providers", "Policy", "Server"]),
+        .testTarget(name: "NotifyTests", dependencies: [
+            "Notify", "Recorder", "Policy", "Providers",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

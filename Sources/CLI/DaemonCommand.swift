@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Server
 
-struct DaemonCommand: ParsableCommand, AsyncRunnable {
+struct DaemonCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Run the proxy, recorder and API in the foreground.",

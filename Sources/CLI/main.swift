@@ -10,8 +10,8 @@ NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExe
 
 do {
     var command = try TokenLens.parseAsRoot()
-    if let runnable = command as? any AsyncRunnable {
-        try await runnable.runAsync()
+    if let asyncCommand = command as? any AsyncCommand {
+        try await asyncCommand.runAsync()
     } else {
         try command.run()
     }

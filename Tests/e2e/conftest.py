@@ -172,7 +172,7 @@ class Daemon:
     """A running `tokenlens daemon` on a temp config; logs captured to a file."""
 
     def __init__(self, workdir: Path, providers: dict[str, str], max_body_bytes: int | None = 65536,
-                 data_dir: Path | None = None, extra_toml: str = ""):
+                 data_dir: Path | None = None, extra_toml: str = "", storage_toml: str = ""):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = Path(data_dir) if data_dir else self.workdir / "data"
@@ -180,7 +180,7 @@ class Daemon:
         lines = []
         if max_body_bytes is not None:
             lines += ["[server]", f"max_body_bytes = {max_body_bytes}", ""]
-        lines += ["[storage]", f'path = "{self.data_dir}"', ""]
+        lines += ["[storage]", f'path = "{self.data_dir}"', storage_toml, ""]
         for name, url in providers.items():
             lines += [f"[providers.{name}]", f'base_url = "{url}"', ""]
         self.config = self.workdir / f"config-{uuid.uuid4().hex[:6]}.toml"

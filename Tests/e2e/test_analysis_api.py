@@ -196,7 +196,9 @@ def test_analyze_scores_a_prompt_trace(daemon):
     assert s == 200, body
     report = json.loads(body)
     assert report["provider"] == "anthropic" and report["requests"] == 2
-    assert report["score"] >= 90 and report["first_change"] is None
-    assert "add_cache_control" in [x["code"] for x in report["suggestions"]]
+    assert report["score"] >= 90 and report["trace"]["cache_breaks"] == []
+    assert "no-cache-control" in [x["id"] for x in report["findings"]]
     s, _, _ = daemon.request("POST", "/api/analyze", b"{not json", {"Content-Type": "application/json"})
     assert s == 400
+    s, _, _ = daemon.request("POST", "/api/analyze", {"model": "gpt-5"})
+    assert s == 422

@@ -7,7 +7,7 @@ import NIOCore
 import Providers
 import Synchronization
 
-struct TopCommand: ParsableCommand, AsyncRunnable {
+struct TopCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "top",
         abstract: "Live htop-style view of the calls going through the daemon.",
@@ -113,9 +113,4 @@ struct TopCommand: ParsableCommand, AsyncRunnable {
 final class TopShared: Sendable {
     let model = Mutex(TopModel())
     let quit = Atomic<Bool>(false)
-}
-
-/// Commands whose body is async; `main.swift` runs them on the event loops.
-protocol AsyncRunnable {
-    func runAsync() async throws
 }

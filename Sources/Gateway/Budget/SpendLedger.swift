@@ -26,11 +26,11 @@ public final class SpendLedger: Sendable {
         case modelCalls(String)
     }
 
-    private struct State {
+    struct State {
         var counters: [Key: Counter] = [:]
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     public init() {}
 

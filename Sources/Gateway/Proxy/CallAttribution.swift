@@ -43,6 +43,9 @@ public struct CallAttribution: Sendable, Equatable {
         return "unknown"
     }
 
+    /// A caller-supplied name (source, tag, session) as TokenLens records it, or nil if empty.
+    public static func cleanName(_ raw: String) -> String? { clean(raw) }
+
     /// Trims and bounds a caller-supplied name; control characters are dropped.
     static func clean(_ raw: String) -> String? {
         let trimmed = raw.trimmed()

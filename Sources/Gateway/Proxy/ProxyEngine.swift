@@ -27,6 +27,9 @@ public final class ProxyEngine: Sendable {
     /// Measures a request's prompt (heatmap, waste, complexity) off the response path; supplied
     /// by the daemon, which owns the tokenizer.
     let analyzer: (@Sendable (Provider, Endpoint, String?, JSONValue) -> RequestAnalysis?)?
+    /// Where captured bodies go when `[logging] enabled` is on (the recorder's log writer);
+    /// nil captures nothing, whatever the policy says.
+    let capture: (@Sendable (CapturedExchange) -> Void)?
 
     public static let sessionHeader = HTTPField.Name("X-TokenLens-Session")!
 
@@ -38,6 +41,7 @@ public final class ProxyEngine: Sendable {
                 random: RoutingRandom = RoutingRandom(), fallback: FallbackPolicy = FallbackPolicy(),
                 dedup: DedupCache = DedupCache(),
                 analyzer: (@Sendable (Provider, Endpoint, String?, JSONValue) -> RequestAnalysis?)? = nil,
+                capture: (@Sendable (CapturedExchange) -> Void)? = nil,
                 logger: Logger = Logger(label: "tokenlens.proxy"), sink: @escaping @Sendable (CallRecord) -> Void) {
         self.snapshots = snapshots
         self.upstream = upstream
@@ -48,6 +52,7 @@ public final class ProxyEngine: Sendable {
         self.fallback = fallback
         self.dedup = dedup
         self.analyzer = analyzer
+        self.capture = capture
         self.logger = logger
         self.sink = sink
     }
@@ -111,7 +116,7 @@ public final class ProxyEngine: Sendable {
         } catch {
             return reject(draft, provider: provider, status: 400, code: "invalid_json", blockedBy: "request.invalid_json",
                           message: "the request body is not valid JSON (\(error))",
-                          snapshot: snapshot, stopwatch: stopwatch)
+                          snapshot: snapshot, stopwatch: stopwatch, capturing: (head, requestBody))
         }
         draft.endpoint = facts.endpoint.rawValue
         draft.requestedModel = facts.model
@@ -166,7 +171,7 @@ public final class ProxyEngine: Sendable {
                 headers[.retryAfter] = String(refusal.retryAfterSeconds)
                 return reject(draft, provider: provider, status: 429, code: "tokenlens_limit", blockedBy: refusal.rule,
                               message: "TokenLens refused this call: \(refusal.message); try again in \(refusal.retryAfterSeconds) s",
-                              snapshot: snapshot, stopwatch: stopwatch, extraHeaders: headers)
+                              snapshot: snapshot, stopwatch: stopwatch, extraHeaders: headers, capturing: (head, requestBody))
             case .admitted(let held):
                 reservation = held
                 draft.rules += held.warnings.map { "warn:\($0.rule)" }
@@ -217,6 +222,7 @@ public final class ProxyEngine: Sendable {
         let ledger = self.ledger
         let latency = self.latency
         var failedRules: [String] = []
+        let capture = makeCapture(head: head, route: route, body: body, draft: draft, snapshot: snapshot)
         for (index, model) in models.enumerated() {
             let attempt = index + 1
             let isLast = index == models.count - 1
@@ -240,9 +246,10 @@ public final class ProxyEngine: Sendable {
                     try? await Task.sleep(for: .milliseconds(Int64(fallback.delayMs(afterAttempt: attempt, retryAfter: response.headers.first(name: "retry-after")))))
                     continue
                 }
+                capture?.response(status: status, headers: response.headers)
                 let finalizer = CallFinalizer(
                     draft: record, facts: facts, snapshot: snapshot, stopwatch: stopwatch, preUpstreamMs: preUpstreamMs,
-                    pendingStatus: status, analysis: analysis,
+                    pendingStatus: status, analysis: analysis, capture: capture,
                     onFinish: { finished in
                         if let reservation { ledger.settle(reservation, actual: finished.costPicodollars ?? 0, calledUpstream: true) }
                         if let model = finished.model {
@@ -284,9 +291,11 @@ public final class ProxyEngine: Sendable {
                 if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: true) }
                 var headers = responseHeaders(id: draft.id, snapshot: snapshot)
                 headers[.contentType] = "application/json"
-                return ProxyResponse(status: failure.status, headers: headers,
-                                     body: .complete(ProviderErrorBody.json(provider: provider, status: failure.status,
-                                                                            message: failure.message, code: failure.code)))
+                let errorBody = ProviderErrorBody.json(provider: provider, status: failure.status, message: failure.message,
+                                                       code: failure.code)
+                capture?.response(status: failure.status, body: errorBody)
+                capture?.finish(record)
+                return ProxyResponse(status: failure.status, headers: headers, body: .complete(errorBody))
             }
         }
         // Unreachable: the last model always returns above.
@@ -400,8 +409,10 @@ public final class ProxyEngine: Sendable {
     }
 
     /// Answers without calling the provider, in the provider's error shape, and records the call.
+    /// `capturing` is the request, when its body was read, for request logging.
     func reject(_ draft: CallRecord, provider: Provider?, status: Int, code: String, blockedBy: String, message: String,
-                snapshot: PolicySnapshot, stopwatch: Stopwatch, extraHeaders: HTTPFields? = nil) -> ProxyResponse {
+                snapshot: PolicySnapshot, stopwatch: Stopwatch, extraHeaders: HTTPFields? = nil,
+                capturing: (head: ProxyRequestHead, body: ByteBuffer)? = nil) -> ProxyResponse {
         var record = draft
         record.outcome = .blocked
         record.blockedBy = blockedBy
@@ -409,8 +420,22 @@ public final class ProxyEngine: Sendable {
         finishWithoutUpstream(&record, status: status, snapshot: snapshot, stopwatch: stopwatch)
         var headers = extraHeaders ?? responseHeaders(id: draft.id, snapshot: snapshot)
         headers[.contentType] = "application/json"
-        return ProxyResponse(status: status, headers: headers,
-                             body: .complete(ProviderErrorBody.json(provider: provider, status: status, message: message, code: code)))
+        let body = ProviderErrorBody.json(provider: provider, status: status, message: message, code: code)
+        if let capturing, let route = ProxyRoute(path: capturing.head.path),
+           let capture = makeCapture(head: capturing.head, route: route, body: capturing.body, draft: draft, snapshot: snapshot) {
+            capture.response(status: status, body: body)
+            capture.finish(record)
+        }
+        return ProxyResponse(status: status, headers: headers, body: .complete(body))
+    }
+
+    /// A capture of this call's bodies when request logging is on, else nil (nothing copied).
+    func makeCapture(head: ProxyRequestHead, route: ProxyRoute, body: ByteBuffer, draft: CallRecord,
+                     snapshot: PolicySnapshot) -> ExchangeCapture? {
+        guard snapshot.logging.enabled, let capture else { return nil }
+        return ExchangeCapture(limit: snapshot.logging.maxBodyBytes, sink: capture, callID: draft.id,
+                               timestampMicros: draft.timestampMicros, method: head.method, path: route.upstreamPath,
+                               query: head.query, requestHeaders: head.headers, requestBody: body)
     }
 
     private func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,

@@ -34,12 +34,16 @@ final class CallFinalizer: Sendable {
     private let pendingStatus: Int
     /// The prompt analysis running beside the upstream call; the record waits for it.
     private let analysis: Task<RequestAnalysis?, Never>?
+    /// The bodies of the call, when request logging is on; sent with the finished record's id.
+    let capture: ExchangeCapture?
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
          preUpstreamMs: Double, pendingStatus: Int, analysis: Task<RequestAnalysis?, Never>? = nil,
+         capture: ExchangeCapture? = nil,
          onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
          sink: @escaping @Sendable (CallRecord) -> Void) {
         self.analysis = analysis
+        self.capture = capture
         self.draft = draft
         self.facts = facts
         self.snapshot = snapshot
@@ -84,6 +88,7 @@ final class CallFinalizer: Sendable {
         record.cost = Self.price(record: record, prices: snapshot.prices)
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
         onFinish(record)
+        capture?.finish(record)
         Self.deliver(record, analysis: analysis, sink: sink)
         return record
     }

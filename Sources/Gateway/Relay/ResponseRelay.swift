@@ -62,8 +62,14 @@ public final class ResponseRelay: Sendable {
         var scanner = isError ? nil : guardrails?.streamingScanner(provider: facts.provider, endpoint: facts.endpoint, format: facts.streamFormat)
         if scanner?.isActive == false { scanner = nil }
         var blocking: GuardrailFinding?
+        // Only an uncompressed-or-not body relayed byte for byte has a length to count against.
+        let expectedLength = hasLength && filter == nil ? upstream.headers.first(name: "content-length").flatMap(Int.init) : nil
+        var relayedBytes = 0
+        var storedEarly = false
+        let bodyLog = finalizer.capture
 
         func observe(_ bytes: UnsafeRawBufferPointer) {
+            bodyLog?.append(bytes)
             if isError {
                 if errorBody.count < 64 * 1024 { errorBody.append(contentsOf: bytes.prefix(64 * 1024 - errorBody.count)) }
             } else {
@@ -122,6 +128,22 @@ public final class ResponseRelay: Sendable {
                 capturedBytes += outgoing.readableBytes
                 if let cache = dedup?.cache, capturedBytes <= cache.maxEntryBytes { captured?.append(outgoing) } else { captured = nil }
             }
+            relayedBytes += outgoing.readableBytes
+            // A client promised a Content-Length is done reading with the last byte, before
+            // this relay returns: keep the replay before sending that byte, so an identical
+            // request sent right after finds it.
+            if let dedup, let captured, let expectedLength, relayedBytes >= expectedLength, !storedEarly, scanner == nil {
+                storedEarly = true
+                tracker.finish()
+                let failure = tracker.streamError
+                if let record = finalizer.finish(.init(statusCode: status, outcome: failure == nil ? .ok : .upstreamError,
+                                                       usage: tracker.usage(), errorMessage: failure, ttftMs: ttftMs)),
+                   record.outcome == .ok, (200..<300).contains(status) {
+                    dedup.cache.store(dedup.key, DedupCache.Entry(status: status, headers: dedup.headers, chunks: captured,
+                                                                  storedAt: Date(), costPicodollars: record.costPicodollars ?? 0,
+                                                                  model: record.model, usage: record.usage))
+                }
+            }
             do {
                 try await write(outgoing)
             } catch {
@@ -131,6 +153,7 @@ public final class ResponseRelay: Sendable {
                 return .abortConnection
             }
         }
+        if storedEarly { return .complete }
         let finishing = Stopwatch()
         if var remaining = filter {
             let tail = remaining.finish()

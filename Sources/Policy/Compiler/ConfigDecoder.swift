@@ -46,6 +46,7 @@ enum ConfigDecoder {
                                   "`logging.level` must be one of \(levels.joined(separator: ", "))\(DidYouMean.hint(for: level, among: levels))")
                 }
             }
+            if let limit = logging.integer("max_body_bytes", in: 1_024...(16 << 20)) { model.logging.maxBodyBytes = Int(limit) }
             logging.finish()
         }
         if let dedup = root.table("dedup") {
@@ -161,13 +162,6 @@ enum ConfigDecoder {
 
     static func decodeWebhooks(_ table: TableReader, into webhooks: inout WebhookSettings) {
         webhooks.enabled = table.bool("enabled") ?? false
-        if let url = table.string("url") {
-            if let problem = baseURLProblem(url), !(url.contains("?") && problem.contains("query")) {
-                table.error(table.valueLocation("url"), "invalid-url", "`webhooks.url` \(problem)")
-            } else {
-                webhooks.url = url
-            }
-        }
         if let events = table.stringArray("events") {
             for (event, location) in events where !WebhookSettings.knownEvents.contains(event) {
                 table.error(location, "invalid-value",
@@ -176,7 +170,35 @@ enum ConfigDecoder {
             webhooks.events = events.map(\.value).filter { WebhookSettings.knownEvents.contains($0) }
         }
         webhooks.secret = table.string("secret")
-        webhooks.allowHosts = table.stringArray("allow_hosts")?.map(\.value) ?? []
+        if let hosts = table.stringArray("allow_hosts") {
+            for (host, location) in hosts {
+                if let problem = WebhookTarget.allowEntryProblem(host) {
+                    table.error(location, "invalid-value", "`webhooks.allow_hosts` entry \"\(host)\" \(problem)")
+                } else {
+                    webhooks.allowHosts.append(host)
+                }
+            }
+        }
+        if let attempts = table.integer("max_attempts", in: 1...20) { webhooks.maxAttempts = Int(attempts) }
+        if let timeout = table.number("timeout_seconds", minimum: 0.1) { webhooks.timeoutSeconds = min(timeout, 300) }
+        if let url = table.string("url") {
+            // Webhooks carry spend data out of the machine: only to hosts the user listed. A
+            // disabled webhook sends nothing, so its URL only earns a warning until it is enabled.
+            if let problem = WebhookTarget.problem(url, allowHosts: webhooks.allowHosts) {
+                let message = "`webhooks.url` \(problem)"
+                if webhooks.enabled || !problem.isHostRefusal {
+                    table.error(table.valueLocation("url"), problem.code, message)
+                } else {
+                    table.warning(table.valueLocation("url"), problem.code, message + " (the webhook is disabled, so nothing is sent)")
+                    webhooks.url = url
+                }
+            } else {
+                webhooks.url = url
+            }
+        } else if webhooks.enabled {
+            table.error(table.keyLocation("enabled") ?? table.valueLocation("enabled"), "missing-key",
+                        "`webhooks.enabled = true` needs `webhooks.url`, the address to POST events to")
+        }
         table.finish()
     }
 }

@@ -67,7 +67,9 @@ public enum ConfigJSON {
             return object([("enabled", .bool(hooks.enabled)), ("url", hooks.url.map(JSONValue.string) ?? .null),
                            ("events", .array(hooks.events.map(JSONValue.string))),
                            ("secret_set", .bool(hooks.secret != nil)),
-                           ("allow_hosts", .array(hooks.allowHosts.map(JSONValue.string)))])
+                           ("allow_hosts", .array(hooks.allowHosts.map(JSONValue.string))),
+                           ("max_attempts", .int(Int64(hooks.maxAttempts))),
+                           ("timeout_seconds", number(hooks.timeoutSeconds))])
         case .pricing:
             let overrides = snapshot.priceOverrides.map { override -> (String, JSONValue) in
                 var members: [(String, JSONValue)] = []

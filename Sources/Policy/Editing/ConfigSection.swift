@@ -49,7 +49,8 @@ public enum ConfigSection: String, Sendable, CaseIterable {
         case .pricing:
             return [.table(key: "pricing", defaults: [:])]
         case .webhooks:
-            return [.table(key: "webhooks", defaults: ["enabled": .bool(false)])]
+            return [.table(key: "webhooks", defaults: ["enabled": .bool(false), "max_attempts": .integer(5),
+                                                        "timeout_seconds": .integer(10)])]
         }
     }
 

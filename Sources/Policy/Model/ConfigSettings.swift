@@ -42,16 +42,29 @@ public struct WebhookSettings: Sendable, Equatable {
     public var events: [String] = []
     /// Key for the HMAC-SHA256 signature header; never logged.
     public var secret: String?
-    /// Hosts webhook URLs may point at.
+    /// Hosts webhook URLs may point at (`hooks.example.com`, or `*.example.com` for its
+    /// subdomains); a URL whose host is not listed is refused (see `WebhookTarget`).
     public var allowHosts: [String] = []
+    /// Attempts per delivery, the first included, before it is marked failed.
+    public var maxAttempts: Int = 5
+    /// Longest one delivery attempt may take.
+    public var timeoutSeconds: Double = 10
 
     public init() {}
+
+    /// Whether `event` should be delivered under these settings.
+    public func delivers(_ event: String) -> Bool {
+        enabled && url != nil && events.contains(event)
+    }
 }
 
 /// `[logging]`: optional request/response body capture and the daemon's log level.
 public struct LoggingSettings: Sendable, Equatable {
+    /// Capture request and response bodies (secrets redacted) into the `request_logs` table.
     public var enabled = false
     public var level = "info"
+    /// Bytes of each body kept; the rest is cut off and marked truncated.
+    public var maxBodyBytes: Int = 65_536
 
     public init() {}
 }

@@ -24,6 +24,34 @@ extension CallStore {
         TOTAL(latency_ms) AS latency_ms
         """
 
+    /// The same totals over `daily_rollups` rows, and over the union of both: the columns of
+    /// a rollup carry the names of `totalsSelect`'s results, so one text serves both.
+    static let rollupTotalsSelect = """
+        SUM(calls) AS calls,
+        SUM(priced_calls) AS priced_calls,
+        SUM(errors) AS errors,
+        SUM(blocked) AS blocked,
+        SUM(cancelled) AS cancelled,
+        TOTAL(input_tokens) AS input_tokens,
+        TOTAL(output_tokens) AS output_tokens,
+        TOTAL(cache_read_tokens) AS cache_read_tokens,
+        TOTAL(cache_write_tokens) AS cache_write_tokens,
+        TOTAL(reasoning_tokens) AS reasoning_tokens,
+        SUM(cost_pico) AS cost_pico,
+        SUM(cost_input_pico) AS cost_input_pico,
+        SUM(cost_output_pico) AS cost_output_pico,
+        SUM(cost_reasoning_pico) AS cost_reasoning_pico,
+        SUM(cost_cache_read_pico) AS cost_cache_read_pico,
+        SUM(cost_cache_write_pico) AS cost_cache_write_pico,
+        SUM(cache_savings_pico) AS cache_savings_pico,
+        TOTAL(latency_ms) AS latency_ms
+        """
+
+    /// Arguments for a query over live calls (`ts`) and rollups of pruned days (`day`) in a window.
+    static func unionArguments(_ window: TimeWindow) -> StatementArguments {
+        [window.startMicros, window.endMicros, window.startMicros / 86_400_000_000, window.endMicros / 86_400_000_000]
+    }
+
     static func totals(from row: Row) -> UsageTotals {
         var totals = UsageTotals()
         totals.calls = row["calls"] ?? 0
@@ -64,10 +92,16 @@ extension CallStore {
         }
     }
 
+    /// Totals of the window: live calls plus the rollups of days retention pruned (a day is
+    /// pruned whole, in one transaction, so nothing is counted twice).
     public func totals(in window: TimeWindow) async throws -> UsageTotals {
         try await read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT \(CallStore.totalsSelect) FROM calls WHERE ts >= ? AND ts < ?",
-                                       arguments: [window.startMicros, window.endMicros])
+            let row = try Row.fetchOne(db, sql: """
+                SELECT \(CallStore.rollupTotalsSelect) FROM (
+                    SELECT \(CallStore.totalsSelect) FROM calls WHERE ts >= ? AND ts < ?
+                    UNION ALL
+                    SELECT \(CallStore.rollupTotalsSelect) FROM daily_rollups WHERE day >= ? AND day < ?)
+                """, arguments: CallStore.unionArguments(window))
             return row.map(CallStore.totals(from:)) ?? UsageTotals()
         }
     }
@@ -76,11 +110,13 @@ extension CallStore {
     public func unpricedModels(in window: TimeWindow) async throws -> [String] {
         try await read { db in
             try String.fetchAll(db, sql: """
-                SELECT DISTINCT COALESCE(model, requested_model) FROM calls
+                SELECT COALESCE(model, requested_model) FROM calls
                 WHERE ts >= ? AND ts < ? AND cost_pico IS NULL AND outcome IN ('ok', 'client_cancelled', 'guardrail_warned')
                   AND COALESCE(model, requested_model) IS NOT NULL
+                UNION
+                SELECT model FROM daily_rollups WHERE day >= ? AND day < ? AND unpriced_calls > 0 AND model != ''
                 ORDER BY 1
-                """, arguments: [window.startMicros, window.endMicros])
+                """, arguments: CallStore.unionArguments(window))
         }
     }
 
@@ -88,9 +124,13 @@ extension CallStore {
     public func daily(in window: TimeWindow) async throws -> [DailyUsage] {
         let rows = try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT ts / 86400000000 AS day, \(CallStore.totalsSelect)
-                FROM calls WHERE ts >= ? AND ts < ? GROUP BY day ORDER BY day
-                """, arguments: [window.startMicros, window.endMicros])
+                SELECT day, \(CallStore.rollupTotalsSelect) FROM (
+                    SELECT ts / 86400000000 AS day, \(CallStore.totalsSelect)
+                    FROM calls WHERE ts >= ? AND ts < ? GROUP BY day
+                    UNION ALL
+                    SELECT day, \(CallStore.rollupTotalsSelect) FROM daily_rollups WHERE day >= ? AND day < ? GROUP BY day)
+                GROUP BY day ORDER BY day
+                """, arguments: CallStore.unionArguments(window))
                 .map { (day: $0["day"] as Int64, totals: CallStore.totals(from: $0)) }
         }
         var byDay: [Int64: UsageTotals] = [:]
@@ -104,12 +144,18 @@ extension CallStore {
     public func sources(in window: TimeWindow) async throws -> [SourceUsage] {
         try await read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT source, MAX(ts) AS last_seen, GROUP_CONCAT(DISTINCT COALESCE(model, requested_model)) AS models,
-                       \(CallStore.totalsSelect)
-                FROM calls WHERE ts >= ? AND ts < ? GROUP BY source ORDER BY SUM(cost_pico) DESC, calls DESC
-                """, arguments: [window.startMicros, window.endMicros])
+                SELECT source, MAX(last_seen) AS last_seen, GROUP_CONCAT(models) AS models, \(CallStore.rollupTotalsSelect) FROM (
+                    SELECT source, MAX(ts) AS last_seen, GROUP_CONCAT(DISTINCT COALESCE(model, requested_model)) AS models,
+                           \(CallStore.totalsSelect)
+                    FROM calls WHERE ts >= ? AND ts < ? GROUP BY source
+                    UNION ALL
+                    SELECT source, MAX(last_ts) AS last_seen, GROUP_CONCAT(DISTINCT NULLIF(model, '')) AS models,
+                           \(CallStore.rollupTotalsSelect)
+                    FROM daily_rollups WHERE day >= ? AND day < ? GROUP BY source)
+                GROUP BY source ORDER BY SUM(cost_pico) DESC, calls DESC
+                """, arguments: CallStore.unionArguments(window))
             return rows.map { row in
-                let models = (row["models"] as String?)?.split(separator: ",").map(String.init).sorted() ?? []
+                let models = Set((row["models"] as String?)?.split(separator: ",").map(String.init) ?? []).sorted()
                 return SourceUsage(source: row["source"], totals: CallStore.totals(from: row),
                                    lastSeenMicros: row["last_seen"], models: models)
             }
@@ -138,8 +184,16 @@ extension CallStore {
     /// Spend since `micros`, in total and per source, for seeding budget counters at start-up.
     public func spend(since micros: Int64) async throws -> (total: Int64, bySource: [String: Int64]) {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT source, SUM(cost_pico) AS spend FROM calls WHERE ts >= ? GROUP BY source",
-                                        arguments: [micros])
+            // Pruned days count through their rollups; a rollup day that began before `micros`
+            // (possible with a non-UTC budget zone) is left out rather than split.
+            let firstWholeDay = (micros + 86_399_999_999) / 86_400_000_000
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT source, SUM(spend) AS spend FROM (
+                    SELECT source, SUM(cost_pico) AS spend FROM calls WHERE ts >= ? GROUP BY source
+                    UNION ALL
+                    SELECT source, SUM(cost_pico) AS spend FROM daily_rollups WHERE day >= ? GROUP BY source)
+                GROUP BY source
+                """, arguments: [micros, firstWholeDay])
             var bySource: [String: Int64] = [:]
             for row in rows { bySource[row["source"]] = row["spend"] ?? 0 }
             return (bySource.values.reduce(0, +), bySource)

@@ -61,3 +61,29 @@ public struct RecentFilter: Sendable, Equatable {
         self.beforeId = beforeId
     }
 }
+
+public struct ModelUsage: Sendable, Equatable {
+    /// The model that answered (or was asked for); empty when the call named none.
+    public var model: String
+    public var provider: String
+    public var totals: UsageTotals
+}
+
+/// Prompt waste measured over the analysed calls of a window (`RequestAnalysis`), with its
+/// estimated cost at each call's own input rate.
+public struct WasteTotals: Sendable, Equatable {
+    public var analysedCalls: Int64 = 0
+    public var callsWithWaste: Int64 = 0
+    public var whitespaceTokens: Int64 = 0
+    public var fillerTokens: Int64 = 0
+    public var repeatedTokens: Int64 = 0
+    public var emptyMessages: Int64 = 0
+    public var promptTokens: Int64 = 0
+    public var costPico: Int64 = 0
+
+    public init() {}
+
+    public var tokens: Int64 { whitespaceTokens + fillerTokens + repeatedTokens }
+    /// Waste as a share of the analysed prompt tokens.
+    public var share: Double { promptTokens == 0 ? 0 : Double(tokens) / Double(promptTokens) }
+}

@@ -172,6 +172,94 @@ enum Schema {
                 CREATE INDEX calls_rate_limited ON calls(ts) WHERE status_code = 429;
                 """)
         }
+        // Daily totals per source × model × provider of calls that retention pruned, so
+        // history charts and totals survive it. `day` counts UTC days since the epoch.
+        migrator.registerMigration("v4-notify: daily rollups") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_rollups (
+                    day INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    calls INTEGER NOT NULL,
+                    priced_calls INTEGER NOT NULL,
+                    unpriced_calls INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    blocked INTEGER NOT NULL,
+                    cancelled INTEGER NOT NULL,
+                    input_tokens INTEGER NOT NULL,
+                    output_tokens INTEGER NOT NULL,
+                    cache_read_tokens INTEGER NOT NULL,
+                    cache_write_tokens INTEGER NOT NULL,
+                    reasoning_tokens INTEGER NOT NULL,
+                    cost_pico INTEGER,
+                    cost_input_pico INTEGER,
+                    cost_output_pico INTEGER,
+                    cost_reasoning_pico INTEGER,
+                    cost_cache_read_pico INTEGER,
+                    cost_cache_write_pico INTEGER,
+                    cache_savings_pico INTEGER,
+                    latency_ms REAL NOT NULL,
+                    last_ts INTEGER NOT NULL,
+                    PRIMARY KEY (day, source, model, provider)
+                ) WITHOUT ROWID;
+                """)
+        }
+        // One row per webhook delivery (its retries update it), with the payload so pending
+        // deliveries resume after a restart.
+        migrator.registerMigration("v4-notify: webhook deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook_deliveries (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    event TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    last_status_code INTEGER,
+                    last_error TEXT,
+                    completed_at INTEGER,
+                    next_attempt_at INTEGER,
+                    payload TEXT NOT NULL,
+                    attempt_log TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status) WHERE status = 'pending';
+                """)
+        }
+        // Request and response bodies, secrets redacted, only when [logging] enabled is on.
+        migrator.registerMigration("v4-notify: request logs") { db in
+            try db.execute(sql: """
+                CREATE TABLE request_logs (
+                    call_id TEXT PRIMARY KEY NOT NULL,
+                    ts INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    status_code INTEGER NOT NULL,
+                    request_headers TEXT,
+                    request_body TEXT,
+                    request_bytes INTEGER NOT NULL,
+                    request_truncated INTEGER NOT NULL,
+                    response_headers TEXT,
+                    response_body TEXT,
+                    response_bytes INTEGER NOT NULL,
+                    response_truncated INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX request_logs_ts ON request_logs(ts);
+                """)
+        }
+        // What was already sent or done per window (a cost alert per day, a digest per week,
+        // a prune per day), so a restart does not repeat it.
+        migrator.registerMigration("v4-notify: notification marks") { db in
+            try db.execute(sql: """
+                CREATE TABLE notification_marks (
+                    kind TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    detail TEXT,
+                    PRIMARY KEY (kind, period)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

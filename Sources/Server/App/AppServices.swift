@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Notify
 import Policy
 import Recorder
 
@@ -14,9 +15,18 @@ public struct AppServices: Sendable {
     public var config: ConfigService?
     public var startedAt: Date
     public var version: String
+    /// Alerts, digests and webhooks; nil when the daemon runs without them (tests of the read API).
+    public var notifier: Notifier?
+    /// The request-log writer (`[logging] enabled`); nil when bodies are never captured.
+    public var requestLogs: RequestLogWriter?
+    /// Ids of ingested calls.
+    public var ingestIDs = RequestIDGenerator()
 
     public init(snapshots: SnapshotStore, recorder: Recorder, engine: ProxyEngine, liveBus: LiveBus,
-                metrics: ProxyMetrics, config: ConfigService? = nil, startedAt: Date = Date(), version: String) {
+                metrics: ProxyMetrics, config: ConfigService? = nil, notifier: Notifier? = nil,
+                requestLogs: RequestLogWriter? = nil, startedAt: Date = Date(), version: String) {
+        self.notifier = notifier
+        self.requestLogs = requestLogs
         self.snapshots = snapshots
         self.recorder = recorder
         self.engine = engine

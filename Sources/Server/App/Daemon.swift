@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import Gateway
 import Hummingbird
 import Logging
+import Notify
 import Policy
 import Providers
 import Recorder
@@ -56,6 +58,13 @@ public struct Daemon {
                     sourcesThisMonth: month.bySource, modelCallsToday: calls)
     }
 
+    static var webhookClientConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(5))
+        return configuration
+    }
+
     public func run() async throws {
         let sources: PolicySources
         do {
@@ -77,31 +86,49 @@ public struct Daemon {
         let snapshots = SnapshotStore(snapshot)
         let liveBus = LiveBus()
         let metrics = ProxyMetrics()
+        // Webhooks get their own client: no redirects (a redirect could leave allow_hosts).
+        let webhookClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.webhookClientConfiguration)
+        let dispatcher = WebhookDispatcher(store: store, snapshots: snapshots, client: webhookClient,
+                                           userAgent: "TokenLens/\(Self.version)", logger: logger)
+        let notifier = Notifier(store: store, snapshots: snapshots, dispatcher: dispatcher,
+                                publishLive: { events in liveBus.publish(events) }, encodeCall: CallRecordJSON.string,
+                                logger: logger)
+        await notifier.seed()
         let recorder = Recorder(store: store, queueCapacity: snapshot.storage.queueCapacity, logger: logger) { batch in
             metrics.observe(batch)
             // Encoding events costs as much as recording them; skip it when nobody listens.
             if liveBus.subscriberCount > 0 { liveBus.publish(batch.map(CallRecordJSON.liveEvent)) }
+            notifier.observe(batch)
         }
+        let requestLogs = RequestLogWriter(store: store, logger: logger)
         let upstream = UpstreamClient()
         let ledger = SpendLedger()
         try await Self.seed(ledger, from: store, snapshot: snapshot)
         let seed = environment["TOKENLENS_ROUTING_SEED"].flatMap(UInt64.init)
         let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, ledger: ledger, random: RoutingRandom(seed: seed),
-                                 analyzer: RequestAnalyzer.make(), logger: logger) { record in
+                                 analyzer: RequestAnalyzer.make(), capture: { exchange in requestLogs.submit(exchange) },
+                                 logger: logger) { record in
             recorder.record(record)
         }
         let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)
         let configService = ConfigService(reloader: reloader, store: snapshots, environment: environment, logger: logger)
         let services = AppServices(snapshots: snapshots, recorder: recorder, engine: engine, liveBus: liveBus,
-                                   metrics: metrics, config: configService, version: Self.version)
+                                   metrics: metrics, config: configService, notifier: notifier, requestLogs: requestLogs,
+                                   version: Self.version)
         let server = TokenLensServer(services: services, logger: logger)
         let host = hostOverride ?? snapshot.server.host
         let port = portOverride ?? snapshot.server.port
         let logger = self.logger
         let watcher = PolicyWatcherService(reloader: reloader, configPath: configPath,
                                            policyDirectory: sources.policyDirectory, logger: logger)
-        let app = server.makeApplication(host: host, port: port,
-                                         extraServices: [RecorderService(recorder: recorder), watcher]) { bound in
+        // Shut down in reverse: retention and the watcher, then the log writer, the recorder
+        // (its last batches reach the notifier), the notifier, and the webhook worker last.
+        let background: [any Service] = [
+            WebhookDispatcherService(dispatcher: dispatcher), NotifierService(notifier: notifier),
+            RecorderService(recorder: recorder), RequestLogService(writer: requestLogs), watcher,
+            RetentionService(store: store, snapshots: snapshots, logger: logger),
+        ]
+        let app = server.makeApplication(host: host, port: port, extraServices: background) { bound in
             logger.notice("TokenLens \(Self.version) listening on http://\(host):\(bound) (policy \(snapshot.version), data \(home))")
             // A machine-readable line for scripts and tests that start the daemon on port 0.
             FileHandle.standardOutput.write(Data("TOKENLENS_READY http://\(host):\(bound)\n".utf8))
@@ -111,10 +138,12 @@ public struct Daemon {
         } catch {
             liveBus.finishAll()
             try? await upstream.shutdown()
+            try? await webhookClient.shutdown()
             throw error
         }
         liveBus.finishAll()
         try? await upstream.shutdown()
+        try? await webhookClient.shutdown()
         let statistics = recorder.statistics
         logger.notice("TokenLens stopped: \(statistics.written) calls written, \(statistics.dropped) dropped, \(statistics.pending) pending")
     }

@@ -29,6 +29,9 @@ public struct TokenLensServer: Sendable {
         APIRoutes(services: services).register(on: router)
         AnalysisRoutes(api: analysis).register(on: router)
         ExportRoutes(store: services.store).register(on: router)
+        IngestRoutes(services: services).register(on: router)
+        LogRoutes(services: services).register(on: router)
+        if let notifier = services.notifier { NotifyRoutes(services: services, notifier: notifier).register(on: router) }
         if let config = services.config { ConfigRoutes(config: config).register(on: router) }
         return router
     }

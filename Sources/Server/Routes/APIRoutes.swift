@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import NIOCore
+import Notify
 import Policy
 import Providers
 import Recorder
@@ -69,6 +70,26 @@ struct APIRoutes {
         json.field("write_errors", statistics.writeErrors)
         json.endObject()
         json.field("live_subscribers", services.liveBus.subscriberCount)
+        json.field("retention_days", snapshot.storage.retentionDays.map(Int64.init))
+        json.key("request_logging")
+        json.beginObject()
+        json.field("enabled", snapshot.logging.enabled)
+        json.field("max_body_bytes", snapshot.logging.maxBodyBytes)
+        json.field("dropped", services.requestLogs?.dropped ?? 0)
+        json.endObject()
+        if let dispatcher = services.notifier?.dispatcher {
+            let webhooks = dispatcher.statistics
+            json.key("webhooks")
+            json.beginObject()
+            json.field("enabled", snapshot.webhooks.enabled)
+            json.field("queued", webhooks.queued)
+            json.field("delivered", webhooks.delivered)
+            json.field("failed", webhooks.failed)
+            json.field("refused", webhooks.refused)
+            json.field("dropped", webhooks.dropped)
+            json.field("retries", webhooks.retries)
+            json.endObject()
+        }
         json.endObject()
         return .json(json.text)
     }

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// `--format human|json` of the reporting commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case human
+    case json
+}
