@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Providers"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Providers", "TOML"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Providers", "Recorder"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -14,9 +14,12 @@ public struct AppServices: Sendable {
     public var config: ConfigService?
     public var startedAt: Date
     public var version: String
+    /// The daemon's environment: the playground's fallback for provider API keys.
+    public var environment: [String: String]
 
     public init(snapshots: SnapshotStore, recorder: Recorder, engine: ProxyEngine, liveBus: LiveBus,
-                metrics: ProxyMetrics, config: ConfigService? = nil, startedAt: Date = Date(), version: String) {
+                metrics: ProxyMetrics, config: ConfigService? = nil, startedAt: Date = Date(), version: String,
+                environment: [String: String] = [:]) {
         self.snapshots = snapshots
         self.recorder = recorder
         self.engine = engine
@@ -25,6 +28,7 @@ public struct AppServices: Sendable {
         self.config = config
         self.startedAt = startedAt
         self.version = version
+        self.environment = environment
     }
 
     public var store: CallStore { recorder.store }

@@ -93,7 +93,8 @@ public struct Daemon {
         let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)
         let configService = ConfigService(reloader: reloader, store: snapshots, environment: environment, logger: logger)
         let services = AppServices(snapshots: snapshots, recorder: recorder, engine: engine, liveBus: liveBus,
-                                   metrics: metrics, config: configService, version: Self.version)
+                                   metrics: metrics, config: configService, version: Self.version,
+                                   environment: environment)
         let server = TokenLensServer(services: services, logger: logger)
         let host = hostOverride ?? snapshot.server.host
         let port = portOverride ?? snapshot.server.port

@@ -8,7 +8,7 @@ import Policy
 import Recorder
 import ServiceLifecycle
 
-/// The HTTP server: proxy, API, live feed and metrics on one port. It owns no business logic;
+/// The HTTP server: proxy, API, live feed, metrics, dashboard and playground on one port. It owns no business logic;
 /// it maps HTTP onto the engine, the store and the bus.
 public struct TokenLensServer: Sendable {
     public let services: AppServices
@@ -19,12 +19,16 @@ public struct TokenLensServer: Sendable {
         self.logger = logger
     }
 
-    func makeRouter(boundHost: String) -> Router<BasicRequestContext> {
+    func makeRouter(boundHost: String, loopback: LoopbackAddress) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ProxyMiddleware(engine: services.engine))
         router.middlewares.add(AccessGuard(snapshots: services.snapshots, boundHost: boundHost))
+        router.middlewares.add(OptionalEndpointMiddleware())
         APIRoutes(services: services).register(on: router)
+        BreakdownRoutes(services: services).register(on: router)
         if let config = services.config { ConfigRoutes(config: config).register(on: router) }
+        PlaygroundRoutes(services: services, loopback: loopback).register(on: router)
+        DashboardRoutes().register(on: router)
         return router
     }
 
@@ -33,8 +37,9 @@ public struct TokenLensServer: Sendable {
                                 onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let bus = services.liveBus
         let guardPolicy = AccessGuard<BasicRequestContext>(snapshots: services.snapshots, boundHost: host)
+        let loopback = LoopbackAddress(boundHost: host)
         return Application(
-            router: makeRouter(boundHost: host),
+            router: makeRouter(boundHost: host, loopback: loopback),
             server: .http1WebSocketUpgrade { request, _, _ in
                 let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
                 guard path == LiveSocket.path else { return .dontUpgrade }
@@ -52,7 +57,9 @@ public struct TokenLensServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             services: extraServices,
             onServerRunning: { channel in
-                await onRunning(channel.localAddress?.port ?? port)
+                let bound = channel.localAddress?.port ?? port
+                loopback.bound(to: bound)
+                await onRunning(bound)
             },
             logger: logger)
     }
