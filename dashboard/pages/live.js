@@ -121,6 +121,10 @@ function outcomeBadge(call) {
     case "blocked": return [badge("blocked", "bad"), call.blocked_by ? h("span", { class: "muted" }, ` ${call.blocked_by}`) : null];
     case "guardrail_warned": return badge("warned", "warn");
     case "client_cancelled": return badge("cancelled", "neutral");
-    default: return [badge(`error ${call.status_code}`, "bad"), call.error ? h("span", { class: "muted", title: call.error }, " ⓘ") : null];
+    default: {
+      const label = badge(`error ${call.status_code}`, "bad");
+      if (call.error) label.title = call.error;
+      return label;
+    }
   }
 }

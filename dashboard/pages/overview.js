@@ -61,8 +61,8 @@ function renderKpis(data) {
       note: data.reasoning_tokens ? `${tokens(data.reasoning_tokens)} reasoning` : null }),
     kpi({ id: "kpi-cache", label: "Cache hit rate", value: percent(data.cache_hit_rate), raw: data.cache_hit_rate,
       note: `${tokens(data.cache_read_tokens)} read · ${tokens(data.cache_write_tokens)} written` }),
-    kpi({ id: "kpi-problems", label: "Errors · blocked", value: `${count(data.errors)} · ${count(data.blocked)}`, raw: problems,
-      tone: problems ? "warn" : null }),
+    kpi({ id: "kpi-problems", label: "Failed or refused", value: count(problems), raw: problems, tone: problems ? "warn" : null,
+      note: `${count(data.errors)} upstream errors · ${count(data.blocked)} blocked` }),
     kpi({ id: "kpi-latency", label: "Average latency", value: duration(data.avg_latency_ms), raw: data.avg_latency_ms }),
   ];
   const unpriced = (data.unpriced_models || []).length

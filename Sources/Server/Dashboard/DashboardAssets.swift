@@ -275,7 +275,7 @@ th.num button.sort { flex-direction: row-reverse; }
 table.live .row-blocked { background: var(--bad-soft); }
 table.live .row-blocked td:first-child { box-shadow: inset 3px 0 0 var(--bad); }
 table.live .row-failed td:first-child { box-shadow: inset 3px 0 0 var(--warn); }
-table.live .row-fresh { animation: arrive 1.2s ease-out; }
+table.live .row-fresh:not(.row-blocked) { animation: arrive 1.2s ease-out; }
 @keyframes arrive { from { background: var(--accent-soft); } to { background: transparent; } }
 @media (prefers-reduced-motion: reduce) { table.live .row-fresh { animation: none; } }
 .provider { color: var(--muted); font-size: 0.8rem; text-transform: lowercase; }
@@ -366,6 +366,8 @@ details summary { cursor: pointer; }
 /* ---------------------------------------------------------------- playground */
 
 .playground .card { align-self: start; }
+.playground-form details { margin: 0.2rem 0 0.8rem; }
+.playground-form details .field { margin-top: 0.5rem; }
 .preview { padding: 0.6rem 0.8rem; border-radius: 8px; background: var(--surface-2); margin: 0.4rem 0 0.6rem; font-size: 0.9rem; }
 .preview-cost { font-weight: 700; }
 .answer-text {
@@ -1810,7 +1812,11 @@ function outcomeBadge(call) {
     case "blocked": return [badge("blocked", "bad"), call.blocked_by ? h("span", { class: "muted" }, ` ${call.blocked_by}`) : null];
     case "guardrail_warned": return badge("warned", "warn");
     case "client_cancelled": return badge("cancelled", "neutral");
-    default: return [badge(`error ${call.status_code}`, "bad"), call.error ? h("span", { class: "muted", title: call.error }, " ⓘ") : null];
+    default: {
+      const label = badge(`error ${call.status_code}`, "bad");
+      if (call.error) label.title = call.error;
+      return label;
+    }
   }
 }
 
@@ -1940,8 +1946,8 @@ function renderKpis(data) {
       note: data.reasoning_tokens ? `${tokens(data.reasoning_tokens)} reasoning` : null }),
     kpi({ id: "kpi-cache", label: "Cache hit rate", value: percent(data.cache_hit_rate), raw: data.cache_hit_rate,
       note: `${tokens(data.cache_read_tokens)} read · ${tokens(data.cache_write_tokens)} written` }),
-    kpi({ id: "kpi-problems", label: "Errors · blocked", value: `${count(data.errors)} · ${count(data.blocked)}`, raw: problems,
-      tone: problems ? "warn" : null }),
+    kpi({ id: "kpi-problems", label: "Failed or refused", value: count(problems), raw: problems, tone: problems ? "warn" : null,
+      note: `${count(data.errors)} upstream errors · ${count(data.blocked)} blocked` }),
     kpi({ id: "kpi-latency", label: "Average latency", value: duration(data.avg_latency_ms), raw: data.avg_latency_ms }),
   ];
   const unpriced = (data.unpriced_models || []).length
