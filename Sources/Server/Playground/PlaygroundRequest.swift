@@ -213,30 +213,3 @@ struct PlaygroundRequest: Sendable, Equatable {
         apiKey ?? Self.environmentKeyNames(for: provider).lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
     }
 }
-
-/// A playground body that cannot be run, naming the field at fault for the form.
-enum PlaygroundError: Error, Equatable {
-    case invalid(field: String?, String)
-
-    var field: String? {
-        switch self {
-        case .invalid(let field, _): field
-        }
-    }
-
-    var message: String {
-        switch self {
-        case .invalid(_, let message): message
-        }
-    }
-}
-
-extension Provider {
-    var displayName: String {
-        switch self {
-        case .openai: "OpenAI"
-        case .anthropic: "Anthropic"
-        case .google: "Gemini"
-        }
-    }
-}
