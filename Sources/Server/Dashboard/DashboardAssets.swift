@@ -411,6 +411,8 @@ output { font-family: var(--mono); font-weight: 600; color: var(--accent-strong)
   .limit-list li { grid-template-columns: minmax(0, 1fr) auto; }
   .limit-list li .share-bar { display: none; }
   .page-header { align-items: flex-start; }
+  .tabs { flex-wrap: nowrap; overflow-x: auto; scrollbar-width: none; }
+  .tabs a { white-space: nowrap; }
 }
 
 """#,
@@ -1948,7 +1950,7 @@ function renderKpis(data) {
       note: `${tokens(data.cache_read_tokens)} read · ${tokens(data.cache_write_tokens)} written` }),
     kpi({ id: "kpi-problems", label: "Failed or refused", value: count(problems), raw: problems, tone: problems ? "warn" : null,
       note: `${count(data.errors)} upstream errors · ${count(data.blocked)} blocked` }),
-    kpi({ id: "kpi-latency", label: "Average latency", value: duration(data.avg_latency_ms), raw: data.avg_latency_ms }),
+    kpi({ id: "kpi-latency", label: "Average latency", value: data.calls ? duration(data.avg_latency_ms) : "—", raw: data.avg_latency_ms }),
   ];
   const unpriced = (data.unpriced_models || []).length
     ? h("p", { class: "notice" }, "Not in the price table (cost unknown): ",
