@@ -6,7 +6,8 @@ Every page loads with no console error and its numbers are the API's; the live f
 call made during the test (and pauses); the playground runs a prompt and shows its cost; a
 Settings save changes the policy file and the version on screen, and a bad value shows the
 compiler's error next to its field. A daemon with no calls shows empty states. Layouts are
-checked at a phone's width. Screenshots of every page go to Tests/e2e/screenshots/.
+checked at a phone's width. The insight pages are also fed answers in the shapes of the
+analysis endpoints (which later daemons serve) and must show their figures. Screenshots of every page go to Tests/e2e/screenshots/.
 """
 from __future__ import annotations
 
@@ -526,3 +527,124 @@ def test_a_daemon_without_calls_shows_empty_states(browser, fake, tmp_path):
         assert console_errors(browser) == []
     finally:
         d.stop()
+
+
+# ------------------------------------------------------------------ analysis answers
+
+# Answers in the shapes of the analysis endpoints (forecast, recommendations, waste, anomalies,
+# sessions, provider health), for daemons that have them: the pages must show their figures.
+ANALYSIS = {
+    "/api/usage/forecast": {
+        "month": time.strftime("%Y-%m", time.gmtime()), "days_in_month": 30, "day_of_month": 12,
+        "spend_to_date_usd": 42.5, "spend_today_usd": 2.1, "daily_average_usd": 3.54,
+        "trend": {"direction": "up", "slope_usd_per_day": 0.12, "today_usd": 3.9, "days": 12, "r_squared": 0.61},
+        "projected_month_usd": 110.25, "projected_remaining_usd": 67.75, "confidence": 0.7,
+        "budget": {"monthly_limit_usd": 100, "daily_limit_usd": None, "projected_share": 1.1025, "projected_over": True}},
+    "/api/usage/recommendations": {
+        "days": 30, "span_days": 30, "checks": ["right_sizing", "cache_utilization", "waste"], "count": 2,
+        "monthly_saving_usd": 58.9, "recommendations": [
+            {"check": "cache_utilization", "severity": "medium", "title": "Cache the system prompt of claude-code",
+             "detail": "The same 6,200-token system prompt is sent uncached.", "source": "claude-code",
+             "provider": "anthropic", "model": "claude-sonnet-4-5", "suggested_model": None,
+             "monthly_saving_usd": 17.9, "window_saving_usd": 16.0, "evidence": {"calls": 340, "call_ids": ["01A"]}},
+            {"check": "right_sizing", "severity": "high", "title": "Use claude-haiku-4-5 for simple calls",
+             "detail": "Most calls are simple.", "source": "my-agent", "provider": "anthropic",
+             "model": "claude-sonnet-4-5", "suggested_model": "claude-haiku-4-5", "monthly_saving_usd": 41.0,
+             "window_saving_usd": 38.2, "evidence": {"simple_share": 0.72, "call_ids": []}}]},
+    "/api/usage/waste-summary": {
+        "days": 30, "analysed_calls": 2400, "prompt_tokens": 9000000, "waste_tokens": 410000, "waste_share": 0.0456,
+        "empty_messages": 12, "cost_usd": 4.87,
+        "by_type": {"whitespace": {"tokens": 220000, "cost_usd": 2.6}, "filler": {"tokens": 120000, "cost_usd": 1.4},
+                    "repeated": {"tokens": 70000, "cost_usd": 0.87}},
+        "sources": [{"source": "aider", "analysed_calls": 300, "prompt_tokens": 1000000, "waste_tokens": 50000,
+                     "waste_share": 0.05, "empty_messages": 1, "cost_usd": 1.2}]},
+    "/api/usage/anomalies": {
+        "days": 30, "sigma": 2, "rolling_days": 14, "min_baseline_days": 7, "sources_checked": 8, "count": 2,
+        "anomalies": [
+            {"date": "2026-01-10", "source": "my-agent", "metric": "spend", "unit": "usd", "value": 12.4, "mean": 3.1,
+             "stddev": 1.2, "threshold": 5.5, "z_score": 7.7, "baseline_days": 14},
+            {"date": "2026-01-08", "source": "ci-bot", "metric": "calls", "unit": "calls", "value": 900, "mean": 200,
+             "stddev": 50, "threshold": 300, "z_score": 14, "baseline_days": 14}]},
+    "/api/usage/sessions": {
+        "days": 30, "gap_minutes": 30, "count": 1,
+        "pattern_counts": {"retry_loop": 1, "cache_break": 0, "token_spike": 0, "duplicate_request": 0},
+        "sessions": [{"id": "s1", "explicit": False, "source": "claude-code", "sources": ["claude-code"],
+                      "start": "2026-01-10T10:00:00.000Z", "end": "2026-01-10T10:30:00.000Z", "duration_s": 1800,
+                      "calls": 42, "failed_calls": 1, "unpriced_calls": 0, "cost_usd": 3.2, "input_tokens": 300000,
+                      "output_tokens": 20000, "cache_read_tokens": 900000, "cache_write_tokens": 10000,
+                      "cache_hit_rate": 0.74, "models": ["claude-sonnet-4-5"],
+                      "patterns": [{"type": "retry_loop", "at": "2026-01-10T10:05:00.000Z", "call_ids": [],
+                                    "extra_cost_usd": 0.3, "detail": "4 identical failing calls", "figures": {}}]}]},
+    "/api/usage/provider-health": {
+        "days": 30, "providers": [
+            {"provider": "anthropic", "calls": 400, "errors": 12, "error_rate": 0.03, "rate_limited": 6,
+             "latency_ms": {"p50": 800, "p95": 2400, "p99": 4100, "avg": 950}, "ttft_ms": {"p50": 300, "p95": 900, "p99": 1500},
+             "models": []},
+            {"provider": "openai", "calls": 100, "errors": 0, "error_rate": 0, "rate_limited": 0,
+             "latency_ms": {"p50": 500, "p95": 900, "p99": 1200, "avg": 560}, "ttft_ms": {"p50": 200, "p95": 400, "p99": 600},
+             "models": []}]},
+}
+
+# Installed before the page's own scripts: answers the analysis paths from ANALYSIS, leaves
+# everything else to the daemon.
+FETCH_STUB = """
+(() => {
+  const answers = %s;
+  const original = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const path = new URL(typeof input === "string" ? input : input.url, location.href).pathname;
+    if (answers[path]) {
+      return Promise.resolve(new Response(JSON.stringify(answers[path]),
+        { status: 200, headers: { "Content-Type": "application/json" } }));
+    }
+    return original(input, init);
+  };
+})();
+"""
+
+
+def test_analysis_pages_show_the_analysis_apis_figures(browser, site):
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FETCH_STUB % json.dumps(ANALYSIS)})
+    try:
+        browser.get_log("browser")
+        open_page(browser, site.url, "overview")
+        forecast = ANALYSIS["/api/usage/forecast"]
+        assert number(browser.find_element(By.ID, "forecast-projected")) == forecast["projected_month_usd"]
+        assert number(browser.find_element(By.ID, "forecast-to-date")) == forecast["spend_to_date_usd"]
+        assert "over its budget" in browser.find_element(By.ID, "main").text
+        screenshot(browser, "analysis-overview")
+
+        open_page(browser, site.url, "recommendations")
+        assert number(browser.find_element(By.ID, "rec-saving")) == 58.9
+        items = browser.find_elements(By.CSS_SELECTOR, "#recommendations > li")
+        assert [item.get_attribute("data-check") for item in items] == ["right_sizing", "cache_utilization"], "largest saving first"
+        assert "$41.00" in items[0].text and "claude-haiku-4-5" in items[0].text
+        screenshot(browser, "analysis-recommendations")
+
+        open_page(browser, site.url, "waste")
+        assert number(browser.find_element(By.ID, "waste-cost")) == 4.87
+        kinds = {kind.get_attribute("data-kind"): kind for kind in browser.find_elements(By.CSS_SELECTOR, "#waste-kinds li")}
+        assert set(kinds) == {"whitespace", "filler", "repeated"}
+        assert number(kinds["whitespace"].find_element(By.CSS_SELECTOR, ".saving")) == 2.6
+        screenshot(browser, "analysis-waste")
+
+        open_page(browser, site.url, "anomalies")
+        assert number(browser.find_element(By.ID, "anomaly-count")) == 2
+        assert table_rows(browser, "anomalies-table").keys() == {"my-agent", "ci-bot"}
+        assert "$12.40" in browser.find_element(By.ID, "anomalies-table").text
+        screenshot(browser, "analysis-anomalies")
+
+        open_page(browser, site.url, "sessions")
+        assert number(browser.find_element(By.ID, "session-count")) == 1
+        assert table_rows(browser, "sessions-table")["claude-code"]["cost"] == "3.2"
+        assert "Retry loop" in browser.find_element(By.ID, "sessions-table").text
+        screenshot(browser, "analysis-sessions")
+
+        open_page(browser, site.url, "health")
+        cards = browser.find_elements(By.CSS_SELECTOR, ".provider-card")
+        assert [card.get_attribute("data-provider") for card in cards] == ["anthropic", "openai"]
+        assert "3.0% errors" in cards[0].text and "4.1 s" in cards[0].text
+        screenshot(browser, "analysis-health")
+        assert console_errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
