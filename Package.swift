@@ -124,6 +124,7 @@ let package = Package(
             "Notify", "Recorder", "Policy", "Providers",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Providers", "Recorder"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Providers", "Policy",
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -21,10 +21,13 @@ public struct AppServices: Sendable {
     public var requestLogs: RequestLogWriter?
     /// Ids of ingested calls.
     public var ingestIDs = RequestIDGenerator()
+    /// The daemon's environment: the playground's fallback for provider API keys.
+    public var environment: [String: String]
 
     public init(snapshots: SnapshotStore, recorder: Recorder, engine: ProxyEngine, liveBus: LiveBus,
                 metrics: ProxyMetrics, config: ConfigService? = nil, notifier: Notifier? = nil,
-                requestLogs: RequestLogWriter? = nil, startedAt: Date = Date(), version: String) {
+                requestLogs: RequestLogWriter? = nil, startedAt: Date = Date(), version: String,
+                environment: [String: String] = [:]) {
         self.notifier = notifier
         self.requestLogs = requestLogs
         self.snapshots = snapshots
@@ -35,6 +38,7 @@ public struct AppServices: Sendable {
         self.config = config
         self.startedAt = startedAt
         self.version = version
+        self.environment = environment
     }
 
     public var store: CallStore { recorder.store }

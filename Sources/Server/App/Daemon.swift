@@ -114,7 +114,7 @@ public struct Daemon {
         let configService = ConfigService(reloader: reloader, store: snapshots, environment: environment, logger: logger)
         let services = AppServices(snapshots: snapshots, recorder: recorder, engine: engine, liveBus: liveBus,
                                    metrics: metrics, config: configService, notifier: notifier, requestLogs: requestLogs,
-                                   version: Self.version)
+                                   version: Self.version, environment: environment)
         let server = TokenLensServer(services: services, logger: logger)
         let host = hostOverride ?? snapshot.server.host
         let port = portOverride ?? snapshot.server.port

@@ -8,7 +8,7 @@ import Policy
 import Recorder
 import ServiceLifecycle
 
-/// The HTTP server: proxy, API, live feed and metrics on one port. It owns no business logic;
+/// The HTTP server: proxy, API, live feed, metrics, dashboard and playground on one port. It owns no business logic;
 /// it maps HTTP onto the engine, the store and the bus.
 public struct TokenLensServer: Sendable {
     public let services: AppServices
@@ -22,17 +22,21 @@ public struct TokenLensServer: Sendable {
         self.analysis = AnalysisAPI(store: services.store, snapshots: services.snapshots)
     }
 
-    func makeRouter(boundHost: String) -> Router<BasicRequestContext> {
+    func makeRouter(boundHost: String, loopback: LoopbackAddress) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ProxyMiddleware(engine: services.engine))
         router.middlewares.add(AccessGuard(snapshots: services.snapshots, boundHost: boundHost))
+        router.middlewares.add(OptionalEndpointMiddleware())
         APIRoutes(services: services).register(on: router)
         AnalysisRoutes(api: analysis).register(on: router)
         ExportRoutes(store: services.store).register(on: router)
         IngestRoutes(services: services).register(on: router)
         LogRoutes(services: services).register(on: router)
         if let notifier = services.notifier { NotifyRoutes(services: services, notifier: notifier).register(on: router) }
+        BreakdownRoutes(services: services).register(on: router)
         if let config = services.config { ConfigRoutes(config: config).register(on: router) }
+        PlaygroundRoutes(services: services, loopback: loopback).register(on: router)
+        DashboardRoutes().register(on: router)
         return router
     }
 
@@ -41,8 +45,9 @@ public struct TokenLensServer: Sendable {
                                 onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let bus = services.liveBus
         let guardPolicy = AccessGuard<BasicRequestContext>(snapshots: services.snapshots, boundHost: host)
+        let loopback = LoopbackAddress(boundHost: host)
         return Application(
-            router: makeRouter(boundHost: host),
+            router: makeRouter(boundHost: host, loopback: loopback),
             server: .http1WebSocketUpgrade { request, _, _ in
                 let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
                 guard path == LiveSocket.path else { return .dontUpgrade }
@@ -60,7 +65,9 @@ public struct TokenLensServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             services: extraServices + [AnalysisWarmUpService(api: analysis, logger: logger)],
             onServerRunning: { channel in
-                await onRunning(channel.localAddress?.port ?? port)
+                let bound = channel.localAddress?.port ?? port
+                loopback.bound(to: bound)
+                await onRunning(bound)
             },
             logger: logger)
     }
