@@ -58,7 +58,7 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
-        .target(name: "Insights", dependencies: ["Providers", "Patterns", "CPCRE2"], resources: [.copy("Resources")],
+        .target(name: "Insights", dependencies: ["Providers", "Patterns", "CPCRE2", "Recorder"], resources: [.copy("Resources")],
                 swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: [
@@ -73,7 +73,7 @@ let package = Package(
         // Notifications: cost alerts, the weekly digest and signed webhook deliveries.
         .target(name: "Notify",
                 dependencies: [
-                    "Gateway", "Recorder", "Policy", "Providers",
+                    "Gateway", "Recorder", "Insights", "Policy", "Providers",
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "NIOCore", package: "swift-nio"),

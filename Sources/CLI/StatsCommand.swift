@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Insights
 import Providers
 import Recorder
 
@@ -31,7 +32,7 @@ struct StatsCommand: AsyncCommand {
     var assertNoRetryLoops = false
 
     @Option(name: .customLong("retry-gap-seconds"), help: "Longest pause between repeats of a retry loop.")
-    var retryGapSeconds: Double = RetryLoopDetector.defaultGapSeconds
+    var retryGapSeconds: Double = RetryLoopDetector.defaultWindowSeconds
 
     @Option(name: .long, help: "The config file, to find the data folder.")
     var config: String = "config.toml"
@@ -56,7 +57,7 @@ struct StatsCommand: AsyncCommand {
         let window = TimeWindow(days: days)
         let totals = try await store.totals(in: window)
         let sources = try await store.sources(in: window)
-        let loops = try await store.retryLoops(in: window, maxGapSeconds: retryGapSeconds)
+        let loops = try await store.retryLoops(in: window, detector: RetryLoopDetector(windowSeconds: retryGapSeconds))
         let stats = UsageStats(window: window, totals: totals, sources: sources, retryLoops: loops)
         let failures = stats.failedAssertions(budgetUSD: assertBudget, errorRatePercent: assertErrorRate,
                                               noRetryLoops: assertNoRetryLoops)
@@ -85,7 +86,7 @@ struct UsageStats {
     var window: TimeWindow
     var totals: UsageTotals
     var sources: [SourceUsage]
-    var retryLoops: [RetryLoop]
+    var retryLoops: [SessionPattern]
 
     var errorRatePercent: Double {
         totals.calls == 0 ? 0 : Double(totals.errors) / Double(totals.calls) * 100
@@ -102,9 +103,9 @@ struct UsageStats {
         if let limit, errorRatePercent > limit {
             failures.append(String(format: "error rate %.2f%% (%lld of %lld calls) is above %.2f%%", errorRatePercent, totals.errors, totals.calls, limit))
         }
-        if noRetryLoops, let worst = retryLoops.max(by: { $0.count < $1.count }) {
-            failures.append("\(retryLoops.count) retry loop(s) found; the longest: \(worst.count) identical requests from \(worst.source)"
-                            + (worst.model.map { " to \($0)" } ?? "") + " within \(Self.seconds(worst.lastMicros - worst.firstMicros))")
+        if noRetryLoops, let worst = retryLoops.max(by: { $0.callIDs.count < $1.callIDs.count }) {
+            failures.append("\(retryLoops.count) retry loop(s) found; the longest: \(worst.callIDs.count) identical requests from \(worst.source)"
+                            + (worst.model.map { " to \($0)" } ?? "") + " within \(Self.seconds(worst.lastTimestampMicros - worst.timestampMicros))")
         }
         return failures
     }
@@ -145,8 +146,8 @@ struct UsageStats {
             ("reasoning_tokens", .int(totals.reasoningTokens)),
             ("cache_hit_rate", .double((totals.cacheHitRate * 10_000).rounded() / 10_000)),
             ("retry_loops", .array(retryLoops.map { loop in
-                object([("fingerprint", .string(loop.fingerprint)), ("source", .string(loop.source)),
-                        ("model", loop.model.map(JSONValue.string) ?? .null), ("count", .int(Int64(loop.count))),
+                object([("session", .string(loop.sessionID)), ("source", .string(loop.source)),
+                        ("model", loop.model.map(JSONValue.string) ?? .null), ("count", .int(Int64(loop.callIDs.count))),
                         ("call_ids", .array(loop.callIDs.map(JSONValue.string)))])
             })),
             ("sources", .array(sources.map { source in

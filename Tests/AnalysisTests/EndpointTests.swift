@@ -110,6 +110,5 @@ struct EndpointTests {
         #expect(json.int("requests") == 1)
         #expect(fixture.api.analyze(body: Array("{".utf8)).status == 400)
         #expect(fixture.api.analyze(body: Array("{}".utf8)).status == 422)
-        #expect(fixture.api.analyze(body: body, query: ["provider": "mistral"]).status == 400)
     }
 }

@@ -22,10 +22,11 @@ def providers(fake):
 
 
 def wait_log(d, call_id, timeout=6.0):
+    """The log once both it and its call are stored: two writers, so either may land first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status, _, body = http_request(d.port, "GET", f"/api/logs/{call_id}")
-        if status == 200:
+        if status == 200 and json.loads(body)["provider"] is not None:
             return json.loads(body)
         time.sleep(0.05)
     raise AssertionError(f"no log for {call_id}: {d.get_json('/api/logs')}")

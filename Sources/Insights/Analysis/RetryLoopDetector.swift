@@ -1,10 +1,21 @@
 /// Finds retry loops: the same request (fingerprint) sent at least `minimumRepeats` times,
 /// each within `windowSeconds` of the one before. Every send after the first is extra cost.
 public struct RetryLoopDetector: Sendable {
-    public var windowSeconds: Double = 10
-    public var minimumRepeats = 3
+    public static let defaultWindowSeconds = 10.0
+    public static let defaultMinimumRepeats = 3
 
-    public init() {}
+    public var windowSeconds = defaultWindowSeconds
+    public var minimumRepeats = defaultMinimumRepeats
+
+    public init(windowSeconds: Double = defaultWindowSeconds, minimumRepeats: Int = defaultMinimumRepeats) {
+        self.windowSeconds = windowSeconds
+        self.minimumRepeats = minimumRepeats
+    }
+
+    /// The retry loops among `calls` of any sessions, oldest first.
+    public func loops(in calls: [SessionCall]) -> [SessionPattern] {
+        SessionGrouper().group(calls).flatMap(detect(in:)).sorted { $0.timestampMicros < $1.timestampMicros }
+    }
 
     public func detect(in session: CallSession) -> [SessionPattern] {
         let window = Int64(windowSeconds * 1_000_000)
@@ -24,8 +35,9 @@ public struct RetryLoopDetector: Sendable {
             let span = Double(chain[chain.count - 1].timestampMicros - chain[0].timestampMicros) / 1_000_000
             let failed = chain.filter(\.failed).count
             return SessionPattern(
-                kind: .retryLoop, sessionID: session.id, source: chain[0].source, callIDs: chain.map(\.id),
-                timestampMicros: chain[0].timestampMicros, extraCostPico: extra,
+                kind: .retryLoop, sessionID: session.id, source: chain[0].source, model: chain[0].model,
+                callIDs: chain.map(\.id), timestampMicros: chain[0].timestampMicros,
+                lastTimestampMicros: chain[chain.count - 1].timestampMicros, extraCostPico: extra,
                 figures: [EvidenceFigure("repeats", Double(chain.count)), EvidenceFigure("span_s", span),
                           EvidenceFigure("failed", Double(failed))],
                 detail: "the same request was sent \(chain.count) times in \(Self.seconds(span))")

@@ -1,3 +1,5 @@
+import Recorder
+
 /// A call as session grouping and pattern detection see it.
 public struct SessionCall: Sendable, Equatable {
     public var id: String
@@ -43,5 +45,15 @@ public struct SessionCall: Sendable, Equatable {
     /// Share of the prompt read from cache.
     public var cacheReadShare: Double {
         promptTokens == 0 ? 0 : Double(cacheReadTokens) / Double(promptTokens)
+    }
+}
+
+extension SessionCall {
+    /// A stored call as the session analyses read it.
+    public init(_ row: SessionCallRow) {
+        self.init(id: row.id, timestampMicros: row.timestampMicros, source: row.source, sessionID: row.sessionID,
+                  provider: row.provider, model: row.model, failed: row.outcome != "ok" && row.outcome != "guardrail_warned",
+                  inputTokens: row.inputTokens, outputTokens: row.outputTokens, cacheReadTokens: row.cacheReadTokens,
+                  cacheWriteTokens: row.cacheWriteTokens, costPico: row.costPico, fingerprint: row.fingerprint)
     }
 }

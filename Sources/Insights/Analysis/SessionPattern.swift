@@ -16,21 +16,28 @@ public struct SessionPattern: Sendable, Equatable {
     public var kind: Kind
     public var sessionID: String
     public var source: String
+    /// The model of the pattern's first call.
+    public var model: String?
     public var callIDs: [String]
     /// When the pattern was seen (its first call).
     public var timestampMicros: Int64
+    /// Its last call.
+    public var lastTimestampMicros: Int64
     /// What the pattern cost beyond a healthy session, where that can be told (picodollars).
     public var extraCostPico: Int64
     public var figures: [EvidenceFigure]
     public var detail: String
 
-    public init(kind: Kind, sessionID: String, source: String, callIDs: [String], timestampMicros: Int64,
-                extraCostPico: Int64, figures: [EvidenceFigure], detail: String) {
+    public init(kind: Kind, sessionID: String, source: String, model: String? = nil, callIDs: [String],
+                timestampMicros: Int64, lastTimestampMicros: Int64? = nil, extraCostPico: Int64,
+                figures: [EvidenceFigure], detail: String) {
         self.kind = kind
         self.sessionID = sessionID
         self.source = source
+        self.model = model
         self.callIDs = callIDs
         self.timestampMicros = timestampMicros
+        self.lastTimestampMicros = lastTimestampMicros ?? timestampMicros
         self.extraCostPico = extraCostPico
         self.figures = figures
         self.detail = detail

@@ -1,4 +1,5 @@
 import Foundation
+import Insights
 import Gateway
 import Policy
 import Providers

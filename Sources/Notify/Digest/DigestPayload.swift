@@ -1,4 +1,5 @@
 import Foundation
+import Insights
 import Providers
 import Recorder
 
@@ -63,11 +64,11 @@ public enum DigestPayload {
             ])),
             ("retry_loops", object([
                 ("count", .int(Int64(digest.retryLoops.count))),
-                ("calls", .int(Int64(digest.retryLoops.reduce(0) { $0 + $1.count }))),
-                ("top", .array(digest.retryLoops.sorted { $0.count > $1.count }.prefix(DigestBuilder.topCount).map { loop in
+                ("calls", .int(Int64(digest.retryLoops.reduce(0) { $0 + $1.callIDs.count }))),
+                ("top", .array(digest.retryLoops.sorted { $0.callIDs.count > $1.callIDs.count }.prefix(DigestBuilder.topCount).map { loop in
                     object([("source", .string(loop.source)), ("model", loop.model.map(JSONValue.string) ?? .null),
-                            ("count", .int(Int64(loop.count))), ("first", .string(RFC3339.format(micros: loop.firstMicros))),
-                            ("last", .string(RFC3339.format(micros: loop.lastMicros)))])
+                            ("count", .int(Int64(loop.callIDs.count))), ("first", .string(RFC3339.format(micros: loop.timestampMicros))),
+                            ("last", .string(RFC3339.format(micros: loop.lastTimestampMicros)))])
                 })),
             ])),
             ("unpriced_models", .array(digest.unpricedModels.map(JSONValue.string))),

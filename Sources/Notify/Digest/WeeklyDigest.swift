@@ -1,4 +1,5 @@
 import Foundation
+import Insights
 import Recorder
 
 /// The weekly digest (`weekly_digest` webhook, `tokenlens report`, `GET /api/digest`): spend
@@ -18,7 +19,7 @@ public struct WeeklyDigest: Sendable {
     public var modelCount: Int
     public var topModels: [ModelUsage]
     public var waste: WasteTotals
-    public var retryLoops: [RetryLoop]
+    public var retryLoops: [SessionPattern]
     public var unpricedModels: [String]
     public var budget: BudgetProjection
 

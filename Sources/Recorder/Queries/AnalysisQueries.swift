@@ -52,14 +52,27 @@ public struct HeatmapCallRow: Sendable, Equatable {
 }
 
 extension CallStore {
-    /// Calls in `[fromMicros, toMicros)` for session grouping, oldest first.
-    public func sessionCalls(fromMicros: Int64, toMicros: Int64) async throws -> [SessionCallRow] {
-        try await read { db in
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, ts, source, session_id, provider, COALESCE(model, requested_model), outcome, input_tokens,
-                       output_tokens, cache_read_tokens, cache_write_tokens, cost_pico, fingerprint
-                FROM calls WHERE ts >= ? AND ts < ? AND instr(id, '.') = 0 ORDER BY ts, id
-                """, arguments: [fromMicros, toMicros])
+    /// Calls in `[fromMicros, toMicros)` for session grouping, oldest first. With
+    /// `repeatedAtLeast`, only calls whose request (fingerprint) was sent that many times in the
+    /// range: the only ones that can form a retry loop, a cheap first cut over a long window.
+    public func sessionCalls(fromMicros: Int64, toMicros: Int64, repeatedAtLeast: Int? = nil) async throws -> [SessionCallRow] {
+        var sql = """
+            SELECT id, ts, source, session_id, provider, COALESCE(model, requested_model), outcome, input_tokens,
+                   output_tokens, cache_read_tokens, cache_write_tokens, cost_pico, fingerprint
+            FROM calls WHERE ts >= ? AND ts < ? AND instr(id, '.') = 0
+            """
+        var arguments: StatementArguments = [fromMicros, toMicros]
+        if let repeatedAtLeast {
+            sql += """
+                 AND fingerprint IN (
+                    SELECT fingerprint FROM calls WHERE ts >= ? AND ts < ? AND fingerprint IS NOT NULL AND instr(id, '.') = 0
+                    GROUP BY fingerprint HAVING COUNT(*) >= ?)
+                """
+            arguments += [fromMicros, toMicros, repeatedAtLeast]
+        }
+        sql += " ORDER BY ts, id"
+        return try await read { [sql, arguments] db in
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             var calls: [SessionCallRow] = []
             while let row = try cursor.next() {
                 calls.append(SessionCallRow(

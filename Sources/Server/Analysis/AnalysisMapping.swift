@@ -77,12 +77,3 @@ extension ComplexityGroup {
                                     figures: figures))
     }
 }
-
-extension SessionCall {
-    init(_ row: SessionCallRow) {
-        self.init(id: row.id, timestampMicros: row.timestampMicros, source: row.source, sessionID: row.sessionID,
-                  provider: row.provider, model: row.model, failed: row.outcome != "ok" && row.outcome != "guardrail_warned",
-                  inputTokens: row.inputTokens, outputTokens: row.outputTokens, cacheReadTokens: row.cacheReadTokens,
-                  cacheWriteTokens: row.cacheWriteTokens, costPico: row.costPico, fingerprint: row.fingerprint)
-    }
-}
