@@ -46,6 +46,29 @@ enum AnalysisBenchmark {
             path == "/api/usage/compare" ? (path, ["from_model": "claude-sonnet-4-5", "to_model": "claude-haiku-4-5"]) : (path, [:])
         } + [("/api/usage/sessions", ["days": "7"]), ("/api/usage/provider-health", ["days": "7"]),
              ("/api/usage/recommendations", ["days": "90"]), ("/api/usage/anomalies", ["days": "90"])]
+        // The core read API (kpi, daily, sources, breakdown, recent) answers from the store's
+        // queries; what they cost is the queries themselves.
+        let window = TimeWindow(days: 30)
+        let core: [(String, () async throws -> Int)] = [
+            ("/api/usage/kpi", { _ = try await store.totals(in: window); return try await store.unpricedModels(in: window).count }),
+            ("/api/usage/daily", { try await store.daily(in: window).count }),
+            ("/api/usage/sources", { try await store.sources(in: window).count }),
+            ("/api/usage/breakdown?by=model", { try await store.series(in: window, by: .model).count }),
+            ("/api/usage/recent?limit=50", { try await store.recent(RecentFilter(limit: 50)).count }),
+        ]
+        for (label, query) in core {
+            var timings: [Double] = []
+            var rows = 0
+            for _ in 0..<(runs + 1) {
+                let started = DispatchTime.now().uptimeNanoseconds
+                rows = try await query()
+                timings.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+            }
+            let first = timings.removeFirst()
+            timings.sort()
+            print("| `\(label)` (query) | " + String(format: "%.1f | %.1f | %.1f", first, timings[timings.count / 2], timings.last ?? 0)
+                  + " | \(rows) rows |")
+        }
         for (path, query) in endpoints {
             var timings: [Double] = []
             var bytes = 0
