@@ -161,6 +161,29 @@ def test_same_origin_browser_writes_are_allowed(api_daemon):
     assert status == 200
 
 
+def test_listening_beyond_loopback_needs_a_token_for_changes(fake, tmp_path):
+    d = Daemon(tmp_path, {"openai": fake.base}, extra_toml="")
+    d.config.write_text(d.config.read_text().replace("[server]\n", '[server]\nhost = "0.0.0.0"\n'))
+    d.start()
+    try:
+        before = (d.config.parent / "policies").exists()
+        status, _, body = put(d, "/api/config/quotas", {"kill_switches": ["x"]})
+        assert status == 403 and "admin_token" in body["error"]["message"], body
+        assert (d.config.parent / "policies").exists() == before
+        assert http_request(d.port, "GET", "/api/config/quotas")[0] == 200  # reading needs no token
+    finally:
+        assert d.stop() == 0
+    # With a token set, the network may change policy with it, and only with it.
+    d.config.write_text(d.config.read_text().replace("[server]\n", '[server]\nadmin_token = "correct-horse-battery-staple"\n'))
+    d.start()
+    try:
+        assert put(d, "/api/config/quotas", {"kill_switches": []})[0] == 401
+        assert put(d, "/api/config/quotas", {"kill_switches": []},
+                   {"Authorization": "Bearer correct-horse-battery-staple"})[0] == 200
+    finally:
+        assert d.stop() == 0
+
+
 def test_admin_token_is_required_when_set(fake, tmp_path):
     d = Daemon(tmp_path, {"openai": fake.base}, extra_toml="")
     text = d.config.read_text().replace("[server]\n", '[server]\nadmin_token = "correct-horse-battery-staple"\n')
