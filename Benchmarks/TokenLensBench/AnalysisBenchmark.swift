@@ -10,7 +10,7 @@ import Server
 /// with its default parameters, in process (query, analysis and JSON; no HTTP). The first
 /// call of each endpoint is reported apart: the very first one builds the daily rollups of
 /// the 89 completed days. `TOKENLENS_BENCH_ANALYSIS_DB=path` keeps the generated store for
-/// later runs.
+/// later runs; `TOKENLENS_BENCH_ONLY=text` times only the endpoints containing `text`.
 enum AnalysisBenchmark {
     static let totalCalls = 1_000_000
     static let days = 90
@@ -56,7 +56,10 @@ enum AnalysisBenchmark {
             ("/api/usage/breakdown?by=model", { try await store.series(in: window, by: .model).count }),
             ("/api/usage/recent?limit=50", { try await store.recent(RecentFilter(limit: 50)).count }),
         ]
-        for (label, query) in core {
+        // `TOKENLENS_BENCH_ONLY=/api/usage/digest` times the endpoints whose label contains it
+        // (for profiling one of them).
+        let only = ProcessInfo.processInfo.environment["TOKENLENS_BENCH_ONLY"]
+        for (label, query) in core where only.map(label.contains) ?? true {
             var timings: [Double] = []
             var rows = 0
             for _ in 0..<(runs + 1) {
@@ -69,7 +72,7 @@ enum AnalysisBenchmark {
             print("| `\(label)` (query) | " + String(format: "%.1f | %.1f | %.1f", first, timings[timings.count / 2], timings.last ?? 0)
                   + " | \(rows) rows |")
         }
-        for (path, query) in endpoints {
+        for (path, query) in endpoints where only.map(path.contains) ?? true {
             var timings: [Double] = []
             var bytes = 0
             for _ in 0..<(runs + 1) {
@@ -159,10 +162,13 @@ struct CallGenerator {
         for (dayIndex, dayWeight) in dayWeights.enumerated() {
             let count = dayIndex == days - 1 ? total - serial : Int(Double(total) * dayWeight / dayWeightSum)
             let dayStart = (firstDay + Int64(dayIndex)) * 86_400_000_000
-            // Sorted times within the day, busier in working hours.
+            // Sorted times within the day, busier in working hours; today's only up to now (a
+            // real store has no calls from the future, and the current hour is read live).
+            let nowMicros = Int64(Date().timeIntervalSince1970 * 1_000_000)
+            let span = Double(min(86_400_000_000, max(nowMicros - dayStart, 1)))
             var times = (0..<count).map { _ -> Int64 in
                 let hour = random.unit() < 0.8 ? 8 + random.unit() * 10 : random.unit() * 24
-                return dayStart + Int64(hour * 3_600_000_000)
+                return dayStart + Int64(hour / 24 * span)
             }
             times.sort()
             for micros in times {

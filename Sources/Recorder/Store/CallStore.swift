@@ -32,12 +32,22 @@ public final class CallStore: Sendable {
                 throw .cannotCreateDirectory(folder, error.localizedDescription)
             }
         }
+        let slowStatementMs = ProcessInfo.processInfo.environment["TOKENLENS_SQL_SLOW_MS"].flatMap(Double.init)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync: a crash can lose the last transactions but never corrupts.
             // Checkpointing every 16 MiB of WAL instead of 4 keeps bursts of writes cheap.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4096; PRAGMA cache_size = -16384")
+            if let threshold = slowStatementMs {
+                // `TOKENLENS_SQL_SLOW_MS=N`: statements slower than N ms go to standard error,
+                // for finding what a slow endpoint waits on.
+                db.trace(options: .profile) { event in
+                    guard case .profile(let statement, let duration) = event, duration * 1_000 >= threshold else { return }
+                    FileHandle.standardError.write(Data(String(format: "sql %.1f ms: %@\n", duration * 1_000,
+                                                               statement.sql).utf8))
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
