@@ -53,6 +53,24 @@ struct RollupTests {
         #expect(complexity.map { "\($0)" }.sorted() == liveComplexity.map { "\($0)" }.sorted())
     }
 
+    /// Grouped without the day, a group's completed days (cached after the first view) and its
+    /// calls of today add up; a late write into a completed day shows in the next view.
+    @Test func cachedCompletedDaysAddUpWithToday() async throws {
+        let fixture = try AnalysisFixture()
+        try await fixture.insert(Self.records())
+        let plan = RollupPlan(thresholds: [])
+        let window = TimeWindow(days: 10, now: AnalysisFixture.now)
+        let first = try await fixture.store.usage(in: window, by: [.source], plan: plan, now: AnalysisFixture.now)
+        let live = try await Self.liveOnly(fixture.store, window: window, dimensions: [.source], plan: plan)
+        #expect(Self.sorted(first) == Self.sorted(live))
+        let again = try await fixture.store.usage(in: window, by: [.source], plan: plan, now: AnalysisFixture.now)
+        #expect(Self.sorted(again) == Self.sorted(first))
+        try await fixture.insert([AnalysisFixture.call("LATE", at: AnalysisFixture.micros(day: -3), output: 7_777)])
+        let after = try await fixture.store.usage(in: window, by: [.source], plan: plan, now: AnalysisFixture.now)
+        #expect(after.reduce(0) { $0 + $1.measures.calls } == first.reduce(0) { $0 + $1.measures.calls } + 1)
+        #expect(after.reduce(0) { $0 + $1.measures.outputTokens } == first.reduce(0) { $0 + $1.measures.outputTokens } + 7_777)
+    }
+
     /// A call recorded late into an hour of today already rolled up rebuilds that hour.
     @Test func lateWriteRebuildsItsHour() async throws {
         let fixture = try AnalysisFixture()

@@ -43,17 +43,25 @@ extension CallStore {
 
     /// The newest calls of the window matching `condition` (and the source and model, when
     /// given), among the newest `exampleScanLimit` calls: the example call ids a finding shows.
+    /// The bound is found in the `(source, ts)` or `ts` index alone; the search then reads calls
+    /// newest first only until it has `limit` of them.
     public func exampleCalls(in window: TimeWindow, source: String?, model: String?, condition: ExampleCondition,
                              limit: Int = 3) async throws -> [String] {
-        var inner = "SELECT * FROM calls WHERE ts >= ? AND ts < ?"
-        var values: [(any DatabaseValueConvertible)?] = [window.startMicros, window.endMicros]
-        if let source { inner += " AND source = ?"; values.append(source) }
-        inner += " ORDER BY ts DESC LIMIT \(Self.exampleScanLimit)"
-        var sql = "SELECT id FROM (\(inner)) WHERE instr(id, '.') = 0 AND \(condition.sql)"
-        if let model { sql += " AND COALESCE(model, requested_model) = ?"; values.append(model) }
+        let scope = source == nil ? "" : " AND source = ?"
+        let boundSQL = "SELECT ts FROM calls WHERE ts >= ? AND ts < ?\(scope) ORDER BY ts DESC LIMIT 1 OFFSET \(Self.exampleScanLimit - 1)"
+        var sql = "SELECT id FROM calls WHERE ts >= ? AND ts < ?\(scope) AND instr(id, '.') = 0 AND \(condition.sql)"
+        if model != nil { sql += " AND COALESCE(model, requested_model) = ?" }
         sql += " ORDER BY ts DESC LIMIT \(max(1, min(limit, 50)))"
-        let arguments = StatementArguments(values)
         let query = sql
-        return try await read { db in try String.fetchAll(db, sql: query, arguments: arguments) }
+        return try await read { db in
+            func arguments(from start: Int64, model: String?) -> StatementArguments {
+                var values: [(any DatabaseValueConvertible)?] = [start, window.endMicros]
+                if let source { values.append(source) }
+                if let model { values.append(model) }
+                return StatementArguments(values)
+            }
+            let bound = try Int64.fetchOne(db, sql: boundSQL, arguments: arguments(from: window.startMicros, model: nil))
+            return try String.fetchAll(db, sql: query, arguments: arguments(from: max(window.startMicros, bound ?? 0), model: model))
+        }
     }
 }

@@ -148,12 +148,15 @@ struct RollupTable: Sendable {
         (["day", "hour"] + keys(plan).map(\.name) + measures.map(\.name)).joined(separator: ", ")
     }
 
-    /// The rows of a window: rolled-up days `[?, ?)`, rolled-up hours `[?, ?)` of the live day
-    /// `?`, and the calls from `?` on, live. Seven arguments, see `RollupSpan.arguments`.
-    func union(_ plan: RollupPlan) -> String {
-        let columns = columns(plan)
-        return "SELECT \(columns) FROM \(name) WHERE day >= ? AND day < ? AND hour IS NULL"
-            + " UNION ALL SELECT \(columns) FROM \(name) WHERE day = ? AND hour >= ? AND hour < ?"
+    /// The rows of a window's completed days: day rollups `[?, ?)` (`RollupSpan.dayArguments`).
+    func completedDays(_ plan: RollupPlan) -> String {
+        "SELECT \(columns(plan)) FROM \(name) WHERE day >= ? AND day < ? AND hour IS NULL"
+    }
+
+    /// The rows of the rest of a window: rolled-up hours `[?, ?)` of the live day `?`, and the
+    /// calls from `?` on, live (`RollupSpan.recentArguments`).
+    func recent(_ plan: RollupPlan) -> String {
+        "SELECT \(columns(plan)) FROM \(name) WHERE day = ? AND hour >= ? AND hour < ?"
             + " UNION ALL " + fromCalls(plan, hourly: false)
     }
 }
@@ -184,7 +187,8 @@ public struct RollupSpan: Sendable, Equatable {
 
     public var liveMicros: Int64 { liveHour * Self.microsPerHour }
 
-    var arguments: [Int64] { [firstDay, liveDay, liveDay, liveDay * 24, liveHour, liveMicros, endMicros] }
+    var dayArguments: [Int64] { [firstDay, liveDay] }
+    var recentArguments: [Int64] { [liveDay, liveDay * 24, liveHour, liveMicros, endMicros] }
 }
 
 extension CallStore {

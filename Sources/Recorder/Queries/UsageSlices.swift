@@ -56,6 +56,52 @@ public struct UsageMeasures: Sendable, Equatable {
 
     public init() {}
 
+    /// Adds the measures of a disjoint group of calls.
+    mutating func add(_ other: UsageMeasures) {
+        calls += other.calls
+        rateLimited += other.rateLimited
+        fallbackAttempts += other.fallbackAttempts
+        inputTokens += other.inputTokens
+        outputTokens += other.outputTokens
+        cacheReadTokens += other.cacheReadTokens
+        cacheWriteTokens += other.cacheWriteTokens
+        cacheWrite1hTokens += other.cacheWrite1hTokens
+        reasoningTokens += other.reasoningTokens
+        costPico += other.costPico
+        costInputPico += other.costInputPico
+        costOutputPico += other.costOutputPico
+        costReasoningPico += other.costReasoningPico
+        costCacheReadPico += other.costCacheReadPico
+        costCacheWritePico += other.costCacheWritePico
+        cacheSavingsPico += other.cacheSavingsPico
+        latencyMs += other.latencyMs
+        ttftMs += other.ttftMs
+        ttftCalls += other.ttftCalls
+        overheadMs += other.overheadMs
+        analysedCalls += other.analysedCalls
+        heatSystem += other.heatSystem
+        heatTools += other.heatTools
+        heatContext += other.heatContext
+        heatHistory += other.heatHistory
+        heatQuery += other.heatQuery
+        wasteWhitespace += other.wasteWhitespace
+        wasteFiller += other.wasteFiller
+        wasteRepeated += other.wasteRepeated
+        emptyMessages += other.emptyMessages
+        messageCount += other.messageCount
+        uncachedSystemCalls += other.uncachedSystemCalls
+        uncachedSystemTokens += other.uncachedSystemTokens
+        cappedCalls += other.cappedCalls
+        capTokens += other.capTokens
+        cappedOutputTokens += other.cappedOutputTokens
+        capLowUseCalls += other.capLowUseCalls
+        capHitCalls += other.capHitCalls
+        largePromptCalls += other.largePromptCalls
+        largePromptExcess += other.largePromptExcess
+        slowCalls += other.slowCalls
+        longOutputCalls += other.longOutputCalls
+    }
+
     init(row: Row) {
         calls = row["calls"] ?? 0
         rateLimited = row["rate_limited"] ?? 0
@@ -181,53 +227,56 @@ extension CallStore {
                       plan: RollupPlan, now: Date = Date()) async throws -> [UsageSlice] {
         let span = RollupSpan(window, now: now)
         try await ensureRollups(span, plan: plan)
-        let table = RollupTable.usage
         let groups = dimensions.map(\.rawValue)
         let selectKeys = groups.isEmpty ? "" : groups.joined(separator: ", ") + ", "
-        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
-        var sql = "WITH u AS (\(table.union(plan))) SELECT \(selectKeys)\(sums) FROM u"
-        if let filter { sql += " WHERE \(filter.sql)" }
-        if !groups.isEmpty { sql += " GROUP BY " + groups.joined(separator: ", ") }
-        var values: [(any DatabaseValueConvertible)?] = span.arguments
-        values += (filter?.arguments ?? []).map { $0 as (any DatabaseValueConvertible)? }
-        let arguments = StatementArguments(values)
+        let sums = RollupTable.usage.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        var select = "SELECT \(selectKeys)\(sums) FROM u"
+        if let filter { select += " WHERE \(filter.sql)" }
+        if !groups.isEmpty { select += " GROUP BY " + groups.joined(separator: ", ") }
         let wanted = Set(dimensions)
-        let query = sql
-        return try await read { db in
-            try Row.fetchAll(db, sql: query, arguments: arguments).compactMap { row in
-                var slice = UsageSlice(measures: UsageMeasures(row: row))
-                // An empty view still yields one row of NULL sums; it has no calls.
-                guard slice.measures.calls > 0 else { return nil }
-                if wanted.contains(.day) { slice.day = row["day"] }
-                if wanted.contains(.provider) { slice.provider = row["provider"] }
-                if wanted.contains(.source) { slice.source = row["source"] }
-                if wanted.contains(.model) { slice.model = row["model"] }
-                if wanted.contains(.stream) { slice.stream = (row["stream"] as Int64?).map { $0 != 0 } }
-                if wanted.contains(.outcome) { slice.outcome = row["outcome"] }
-                if wanted.contains(.serviceTier) { slice.serviceTier = row["service_tier"] }
-                if wanted.contains(.priced) { slice.priced = (row["priced"] as Int64?).map { $0 != 0 } }
-                if wanted.contains(.bracket) { slice.bracket = (row["bracket"] as Int64?).map { Int($0) } }
-                return slice
-            }
+        let parts = try await rollupQuery(.usage, span: span, plan: plan, select: select, arguments: filter?.arguments ?? []) { row -> UsageSlice? in
+            var slice = UsageSlice(measures: UsageMeasures(row: row))
+            // An empty view still yields one row of NULL sums; it has no calls.
+            guard slice.measures.calls > 0 else { return nil }
+            if wanted.contains(.day) { slice.day = row["day"] }
+            if wanted.contains(.provider) { slice.provider = row["provider"] }
+            if wanted.contains(.source) { slice.source = row["source"] }
+            if wanted.contains(.model) { slice.model = row["model"] }
+            if wanted.contains(.stream) { slice.stream = (row["stream"] as Int64?).map { $0 != 0 } }
+            if wanted.contains(.outcome) { slice.outcome = row["outcome"] }
+            if wanted.contains(.serviceTier) { slice.serviceTier = row["service_tier"] }
+            if wanted.contains(.priced) { slice.priced = (row["priced"] as Int64?).map { $0 != 0 } }
+            if wanted.contains(.bracket) { slice.bracket = (row["bracket"] as Int64?).map { Int($0) } }
+            return slice
         }
+        return UsageSlice.merged(parts)
     }
 
     /// Tagged calls of `window` per set of tags.
     public func tagged(in window: TimeWindow, plan: RollupPlan, now: Date = Date()) async throws -> [TagSlice] {
         let span = RollupSpan(window, now: now)
         try await ensureRollups(span, plan: plan)
-        let table = RollupTable.tags
-        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
-        let sql = "WITH u AS (\(table.union(plan))) SELECT tags, \(sums) FROM u GROUP BY tags"
-        let arguments = StatementArguments(span.arguments)
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                TagSlice(tags: row["tags"], calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
-                         outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
-                         cacheWriteTokens: row["cache_write_tokens"] ?? 0, reasoningTokens: row["reasoning_tokens"] ?? 0,
-                         costPico: row["cost_pico"] ?? 0)
-            }
+        let sums = RollupTable.tags.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        let parts = try await rollupQuery(.tags, span: span, plan: plan, select: "SELECT tags, \(sums) FROM u GROUP BY tags") { row -> TagSlice? in
+            TagSlice(tags: row["tags"], calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
+                     outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
+                     cacheWriteTokens: row["cache_write_tokens"] ?? 0, reasoningTokens: row["reasoning_tokens"] ?? 0,
+                     costPico: row["cost_pico"] ?? 0)
         }
+        var merged: [String: TagSlice] = [:]
+        var order: [String] = []
+        for part in parts {
+            guard var slice = merged[part.tags] else { merged[part.tags] = part; order.append(part.tags); continue }
+            slice.calls += part.calls
+            slice.inputTokens += part.inputTokens
+            slice.outputTokens += part.outputTokens
+            slice.cacheReadTokens += part.cacheReadTokens
+            slice.cacheWriteTokens += part.cacheWriteTokens
+            slice.reasoningTokens += part.reasoningTokens
+            slice.costPico += part.costPico
+            merged[part.tags] = slice
+        }
+        return order.compactMap { merged[$0] }
     }
 
     /// Successful analysed calls of `window` by source, model, service tier, prompt bracket and
@@ -235,23 +284,75 @@ extension CallStore {
     public func complexity(in window: TimeWindow, plan: RollupPlan, now: Date = Date()) async throws -> [ComplexitySlice] {
         let span = RollupSpan(window, now: now)
         try await ensureRollups(span, plan: plan)
-        let table = RollupTable.complexity
         let groups = "provider, source, model, service_tier, priced, bracket, complexity"
-        let sums = table.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
-        let sql = "WITH u AS (\(table.union(plan))) SELECT \(groups), \(sums) FROM u GROUP BY \(groups)"
-        let arguments = StatementArguments(span.arguments)
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ComplexitySlice(
-                    provider: row["provider"], source: row["source"], model: row["model"],
-                    serviceTier: row["service_tier"], priced: (row["priced"] as Int64? ?? 0) != 0,
-                    bracket: Int(row["bracket"] as Int64? ?? 0), complexity: Int(row["complexity"] as Int64? ?? 0),
-                    calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
-                    outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
-                    cacheWriteTokens: row["cache_write_tokens"] ?? 0,
-                    cacheWrite1hTokens: row["cache_write_1h_tokens"] ?? 0,
-                    reasoningTokens: row["reasoning_tokens"] ?? 0, costPico: row["cost_pico"] ?? 0)
+        let sums = RollupTable.complexity.measures.map { "SUM(\($0.name)) AS \($0.name)" }.joined(separator: ", ")
+        let parts = try await rollupQuery(.complexity, span: span, plan: plan,
+                                          select: "SELECT \(groups), \(sums) FROM u GROUP BY \(groups)") { row -> ComplexitySlice? in
+            ComplexitySlice(
+                provider: row["provider"], source: row["source"], model: row["model"],
+                serviceTier: row["service_tier"], priced: (row["priced"] as Int64? ?? 0) != 0,
+                bracket: Int(row["bracket"] as Int64? ?? 0), complexity: Int(row["complexity"] as Int64? ?? 0),
+                calls: row["calls"] ?? 0, inputTokens: row["input_tokens"] ?? 0,
+                outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
+                cacheWriteTokens: row["cache_write_tokens"] ?? 0,
+                cacheWrite1hTokens: row["cache_write_1h_tokens"] ?? 0,
+                reasoningTokens: row["reasoning_tokens"] ?? 0, costPico: row["cost_pico"] ?? 0)
+        }
+        var merged: [ComplexitySlice.Key: ComplexitySlice] = [:]
+        var order: [ComplexitySlice.Key] = []
+        for part in parts {
+            guard var slice = merged[part.key] else { merged[part.key] = part; order.append(part.key); continue }
+            slice.calls += part.calls
+            slice.inputTokens += part.inputTokens
+            slice.outputTokens += part.outputTokens
+            slice.cacheReadTokens += part.cacheReadTokens
+            slice.cacheWriteTokens += part.cacheWriteTokens
+            slice.cacheWrite1hTokens += part.cacheWrite1hTokens
+            slice.reasoningTokens += part.reasoningTokens
+            slice.costPico += part.costPico
+            merged[part.key] = slice
+        }
+        return order.compactMap { merged[$0] }
+    }
+}
+
+extension UsageSlice {
+    struct Key: Hashable {
+        var day: Int64?, provider: String?, source: String?, model: String?, stream: Bool?
+        var outcome: String?, serviceTier: String?, priced: Bool?, bracket: Int?
+    }
+
+    var key: Key {
+        Key(day: day, provider: provider, source: source, model: model, stream: stream, outcome: outcome,
+            serviceTier: serviceTier, priced: priced, bracket: bracket)
+    }
+
+    /// Slices of the same group (from completed days and from the rest of a window) added up,
+    /// in the order each group first appears.
+    static func merged(_ parts: [UsageSlice]) -> [UsageSlice] {
+        var merged: [Key: UsageSlice] = [:]
+        var order: [Key] = []
+        for part in parts {
+            let key = part.key
+            if var slice = merged[key] {
+                slice.measures.add(part.measures)
+                merged[key] = slice
+            } else {
+                merged[key] = part
+                order.append(key)
             }
         }
+        return order.compactMap { merged[$0] }
+    }
+}
+
+extension ComplexitySlice {
+    struct Key: Hashable {
+        var provider: String, source: String, model: String?, serviceTier: String?, priced: Bool, bracket: Int, complexity: Int
+    }
+
+    var key: Key {
+        Key(provider: provider, source: source, model: model, serviceTier: serviceTier, priced: priced, bracket: bracket,
+            complexity: complexity)
     }
 }

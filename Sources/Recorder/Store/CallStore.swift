@@ -8,6 +8,7 @@ import Providers
 public final class CallStore: Sendable {
     public let path: String
     let pool: DatabasePool
+    let rollupResults = RollupResultCache()
 
     public enum OpenError: Error, CustomStringConvertible {
         case cannotCreateDirectory(String, String)

@@ -1,0 +1,48 @@
+import GRDB
+
+extension CallStore {
+    /// Runs `select` (a query over `u`, the rows of `table`) on the completed days of `span`
+    /// and, apart, on the rest of it (today's rolled-up hours and the current hour's calls),
+    /// and returns the decoded rows of both; the caller adds up groups that appear in both.
+    /// The completed days' answer is cached until one of their rollups is rebuilt.
+    func rollupQuery<Value: Sendable>(_ table: RollupTable, span: RollupSpan, plan: RollupPlan, select: String,
+                                      arguments: [String] = [],
+                                      decode: @escaping @Sendable (Row) -> Value?) async throws -> [Value] {
+        func statementArguments(_ span: [Int64]) -> StatementArguments {
+            StatementArguments(span.map { $0 as (any DatabaseValueConvertible)? } + arguments.map { $0 as (any DatabaseValueConvertible)? })
+        }
+        var days: [Value] = []
+        if span.firstDay < span.liveDay {
+            let key = [table.name, plan.signature, "\(span.firstDay)", "\(span.liveDay)", select] + arguments
+            let cacheKey = key.joined(separator: "\u{1F}")
+            let stamp = try await read { db in try Self.buildStamp(of: span, in: db) }
+            if let cached: [Value] = rollupResults.value(cacheKey, stamp: stamp) {
+                days = cached
+            } else {
+                let sql = "WITH u AS (\(table.completedDays(plan))) " + select
+                let dayArguments = statementArguments(span.dayArguments)
+                let (fresh, freshStamp) = try await read { db in
+                    (try Row.fetchAll(db, sql: sql, arguments: dayArguments).compactMap(decode), try Self.buildStamp(of: span, in: db))
+                }
+                rollupResults.store(cacheKey, stamp: freshStamp, value: fresh)
+                days = fresh
+            }
+        }
+        let sql = "WITH u AS (\(table.recent(plan))) " + select
+        let recentArguments = statementArguments(span.recentArguments)
+        let recent = try await read { db in try Row.fetchAll(db, sql: sql, arguments: recentArguments).compactMap(decode) }
+        return days + recent
+    }
+
+    /// A hash of when each completed day of `span` was rolled up: it changes when any is rebuilt.
+    static func buildStamp(of span: RollupSpan, in db: Database) throws -> Int {
+        var hasher = Hasher()
+        let rows = try Row.fetchAll(db, sql: "SELECT day, built_at FROM rollup_days WHERE day >= ? AND day < ? ORDER BY day",
+                                    arguments: [span.firstDay, span.liveDay])
+        for row in rows {
+            hasher.combine(row[0] as Int64)
+            hasher.combine(row[1] as Int64)
+        }
+        return hasher.finalize()
+    }
+}
