@@ -6,7 +6,7 @@ extension CallStore {
     /// Totals per model and provider in the window (rollups of pruned days included), most
     /// expensive first.
     public func models(in window: TimeWindow) async throws -> [ModelUsage] {
-        try await read { db in
+        let parts = try await completedDaysAndToday("models", window: window) { db, from, to in
             try Row.fetchAll(db, sql: """
                 SELECT model, provider, \(CallStore.rollupTotalsSelect) FROM (
                     SELECT COALESCE(model, requested_model, '') AS model, provider, \(CallStore.totalsSelect)
@@ -14,10 +14,23 @@ extension CallStore {
                     UNION ALL
                     SELECT model, provider, \(CallStore.rollupTotalsSelect)
                     FROM daily_rollups WHERE day >= ? AND day < ? GROUP BY model, provider)
-                GROUP BY model, provider ORDER BY SUM(cost_pico) DESC, calls DESC
-                """, arguments: CallStore.unionArguments(window)).map { row in
+                GROUP BY model, provider
+                """, arguments: CallStore.unionArguments(from, to)).map { row in
                     ModelUsage(model: row["model"], provider: row["provider"], totals: CallStore.totals(from: row))
                 }
+        }
+        var merged: [String: ModelUsage] = [:]
+        for part in (parts.completed ?? []) + parts.today {
+            let key = part.model + "\u{1F}" + part.provider
+            if var model = merged[key] {
+                model.totals.add(part.totals)
+                merged[key] = model
+            } else {
+                merged[key] = part
+            }
+        }
+        return merged.values.sorted {
+            ($0.totals.costPico, $0.totals.calls, $1.model, $1.provider) > ($1.totals.costPico, $1.totals.calls, $0.model, $0.provider)
         }
     }
 

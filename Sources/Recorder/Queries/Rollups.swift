@@ -253,15 +253,17 @@ extension CallStore {
                        arguments: [hour, stamp(), signature])
     }
 
-    /// Drops the markers of the hours and days `records` fall in, in the transaction that
-    /// inserts them: a rollup built before is rebuilt on next use. Two statements a batch (a
-    /// batch spans an hour or two), so recording pays almost nothing for it.
+    /// Drops the markers of the hours and days `records` fall in, and bumps those days'
+    /// versions, in the transaction that inserts them: a rollup built before is rebuilt on next
+    /// use, and cached answers over those days are recomputed. Three statements a batch (a batch
+    /// spans an hour or two), so recording pays almost nothing for it.
     static func invalidateRollups(of records: [CallRecord], in db: Database) throws {
         var hours: Set<Int64> = []
         for record in records { hours.insert(floorDiv(record.timestampMicros, RollupSpan.microsPerHour)) }
         let days = Set(hours.map { floorDiv($0, 24) })
         try db.execute(sql: "DELETE FROM rollup_hours WHERE hour IN (\(hours.map(String.init).joined(separator: ",")))")
         try db.execute(sql: "DELETE FROM rollup_days WHERE day IN (\(days.map(String.init).joined(separator: ",")))")
+        try bumpDayVersions(days, in: db)
     }
 
     /// A build stamp: distinct for every build, so caches keyed by it notice a rebuild.

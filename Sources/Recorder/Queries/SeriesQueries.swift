@@ -4,19 +4,20 @@ extension CallStore {
     /// Totals and daily series per source, model or provider in the window, most expensive
     /// first. One grouped scan of the window; the days are spread out here.
     public func series(in window: TimeWindow, by dimension: SeriesDimension) async throws -> [UsageSeries] {
-        let rows = try await read { db in
+        let parts = try await completedDaysAndToday("series-\(dimension.rawValue)", window: window) { db, from, to in
             try Row.fetchAll(db, sql: """
                 SELECT \(dimension.keyExpression) AS key, ts / 86400000000 AS day, MAX(ts) AS last_seen,
                        MIN(provider) AS provider, MAX(provider) AS other_provider, \(CallStore.totalsSelect)
                 FROM calls WHERE ts >= ? AND ts < ? GROUP BY key, day
-                """, arguments: [window.startMicros, window.endMicros])
-                .map { row -> (key: String, day: Int64, lastSeen: Int64, providers: [String], totals: UsageTotals) in
+                """, arguments: [from, to])
+                .map { row -> SeriesRow in
                     let first: String = row["provider"]
                     let other: String = row["other_provider"]
-                    return (row["key"], row["day"], row["last_seen"], first == other ? [first] : [first, other],
-                            CallStore.totals(from: row))
+                    return SeriesRow(key: row["key"], day: row["day"], lastSeen: row["last_seen"],
+                                     providers: first == other ? [first] : [first, other], totals: CallStore.totals(from: row))
                 }
         }
+        let rows = (parts.completed ?? []) + parts.today
         let firstDay = window.startMicros / 86_400_000_000
         var groups: [String: UsageSeries] = [:]
         var providers: [String: Set<String>] = [:]
@@ -40,6 +41,15 @@ extension CallStore {
             return group
         }.sorted { ($0.totals.costPico, $0.totals.calls, $1.key) > ($1.totals.costPico, $1.totals.calls, $0.key) }
     }
+}
+
+/// One group's calls of one day.
+struct SeriesRow: Sendable {
+    var key: String
+    var day: Int64
+    var lastSeen: Int64
+    var providers: [String]
+    var totals: UsageTotals
 }
 
 extension UsageTotals {

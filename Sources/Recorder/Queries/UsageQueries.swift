@@ -47,9 +47,10 @@ extension CallStore {
         TOTAL(latency_ms) AS latency_ms
         """
 
-    /// Arguments for a query over live calls (`ts`) and rollups of pruned days (`day`) in a window.
-    static func unionArguments(_ window: TimeWindow) -> StatementArguments {
-        [window.startMicros, window.endMicros, window.startMicros / 86_400_000_000, window.endMicros / 86_400_000_000]
+    /// Arguments for a query over live calls (`ts`) and rollups of pruned days (`day`) in
+    /// `[from, to)` (whole days, or today's part of one).
+    static func unionArguments(_ from: Int64, _ to: Int64) -> StatementArguments {
+        [from, to, from / microsPerDay, (to + microsPerDay - 1) / microsPerDay]
     }
 
     static func totals(from row: Row) -> UsageTotals {
@@ -95,34 +96,36 @@ extension CallStore {
     /// Totals of the window: live calls plus the rollups of days retention pruned (a day is
     /// pruned whole, in one transaction, so nothing is counted twice).
     public func totals(in window: TimeWindow) async throws -> UsageTotals {
-        try await read { db in
-            let row = try Row.fetchOne(db, sql: """
+        let parts = try await completedDaysAndToday("totals", window: window) { db, from, to in
+            try Row.fetchOne(db, sql: """
                 SELECT \(CallStore.rollupTotalsSelect) FROM (
                     SELECT \(CallStore.totalsSelect) FROM calls WHERE ts >= ? AND ts < ?
                     UNION ALL
                     SELECT \(CallStore.rollupTotalsSelect) FROM daily_rollups WHERE day >= ? AND day < ?)
-                """, arguments: CallStore.unionArguments(window))
-            return row.map(CallStore.totals(from:)) ?? UsageTotals()
+                """, arguments: CallStore.unionArguments(from, to)).map(CallStore.totals(from:)) ?? UsageTotals()
         }
+        var totals = parts.today
+        if let completed = parts.completed { totals.add(completed) }
+        return totals
     }
 
     /// Models seen in the window that the price table could not price.
     public func unpricedModels(in window: TimeWindow) async throws -> [String] {
-        try await read { db in
+        let parts = try await completedDaysAndToday("unpriced", window: window) { db, from, to in
             try String.fetchAll(db, sql: """
                 SELECT COALESCE(model, requested_model) FROM calls
                 WHERE ts >= ? AND ts < ? AND cost_pico IS NULL AND outcome IN ('ok', 'client_cancelled', 'guardrail_warned')
                   AND COALESCE(model, requested_model) IS NOT NULL
                 UNION
                 SELECT model FROM daily_rollups WHERE day >= ? AND day < ? AND unpriced_calls > 0 AND model != ''
-                ORDER BY 1
-                """, arguments: CallStore.unionArguments(window))
+                """, arguments: CallStore.unionArguments(from, to))
         }
+        return Set(parts.today + (parts.completed ?? [])).sorted()
     }
 
     /// One entry per calendar day of the window (days without calls included, at zero).
     public func daily(in window: TimeWindow) async throws -> [DailyUsage] {
-        let rows = try await read { db in
+        let parts = try await completedDaysAndToday("daily", window: window) { db, from, to in
             try Row.fetchAll(db, sql: """
                 SELECT day, \(CallStore.rollupTotalsSelect) FROM (
                     SELECT ts / 86400000000 AS day, \(CallStore.totalsSelect)
@@ -130,20 +133,25 @@ extension CallStore {
                     UNION ALL
                     SELECT day, \(CallStore.rollupTotalsSelect) FROM daily_rollups WHERE day >= ? AND day < ? GROUP BY day)
                 GROUP BY day ORDER BY day
-                """, arguments: CallStore.unionArguments(window))
-                .map { (day: $0["day"] as Int64, totals: CallStore.totals(from: $0)) }
+                """, arguments: CallStore.unionArguments(from, to))
+                .map { DayTotals(day: $0["day"], totals: CallStore.totals(from: $0)) }
         }
         var byDay: [Int64: UsageTotals] = [:]
-        for row in rows { byDay[row.day] = row.totals }
+        for row in (parts.completed ?? []) + parts.today { byDay[row.day, default: UsageTotals()].add(row.totals) }
         let firstDay = window.startMicros / 86_400_000_000
         return window.dayLabels.enumerated().map { index, label in
             DailyUsage(date: label, totals: byDay[firstDay + Int64(index)] ?? UsageTotals())
         }
     }
 
+    struct DayTotals: Sendable {
+        var day: Int64
+        var totals: UsageTotals
+    }
+
     public func sources(in window: TimeWindow) async throws -> [SourceUsage] {
-        try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
+        let parts = try await completedDaysAndToday("sources", window: window) { db, from, to in
+            try Row.fetchAll(db, sql: """
                 SELECT source, MAX(last_seen) AS last_seen, GROUP_CONCAT(models) AS models, \(CallStore.rollupTotalsSelect) FROM (
                     SELECT source, MAX(ts) AS last_seen, GROUP_CONCAT(DISTINCT COALESCE(model, requested_model)) AS models,
                            \(CallStore.totalsSelect)
@@ -152,14 +160,25 @@ extension CallStore {
                     SELECT source, MAX(last_ts) AS last_seen, GROUP_CONCAT(DISTINCT NULLIF(model, '')) AS models,
                            \(CallStore.rollupTotalsSelect)
                     FROM daily_rollups WHERE day >= ? AND day < ? GROUP BY source)
-                GROUP BY source ORDER BY SUM(cost_pico) DESC, calls DESC
-                """, arguments: CallStore.unionArguments(window))
-            return rows.map { row in
-                let models = Set((row["models"] as String?)?.split(separator: ",").map(String.init) ?? []).sorted()
-                return SourceUsage(source: row["source"], totals: CallStore.totals(from: row),
-                                   lastSeenMicros: row["last_seen"], models: models)
-            }
+                GROUP BY source
+                """, arguments: CallStore.unionArguments(from, to)).map { row in
+                    SourceUsage(source: row["source"], totals: CallStore.totals(from: row), lastSeenMicros: row["last_seen"],
+                                models: (row["models"] as String?)?.split(separator: ",").map(String.init) ?? [])
+                }
         }
+        var merged: [String: SourceUsage] = [:]
+        for part in (parts.completed ?? []) + parts.today {
+            guard var source = merged[part.source] else { merged[part.source] = part; continue }
+            source.totals.add(part.totals)
+            source.lastSeenMicros = max(source.lastSeenMicros, part.lastSeenMicros)
+            source.models += part.models
+            merged[part.source] = source
+        }
+        return merged.values.map { source in
+            var source = source
+            source.models = Set(source.models).sorted()
+            return source
+        }.sorted { ($0.totals.costPico, $0.totals.calls, $1.source) > ($1.totals.costPico, $1.totals.calls, $0.source) }
     }
 
     /// Every call in the window, oldest first, streamed to `body` in pages so an export of a

@@ -39,6 +39,7 @@ extension CallStore {
                 try db.execute(sql: "DELETE FROM request_logs WHERE call_id IN (SELECT id FROM calls WHERE ts >= ? AND ts < ?)",
                                arguments: [start, end])
                 try db.execute(sql: "DELETE FROM calls WHERE ts >= ? AND ts < ?", arguments: [start, end])
+                try Self.bumpDayVersions([start / Self.microsPerDay], in: db)
                 return PruneReport.Day(date: day.date, calls: row?["calls"] ?? 0, costPico: Int64((row?["cost"] as Double?) ?? 0))
             }
             done.append(pruned)

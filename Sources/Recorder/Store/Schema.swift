@@ -260,6 +260,16 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // A version per UTC day, bumped whenever a call of that day is written or pruned:
+        // answers over completed days are cached until one of their versions changes.
+        migrator.registerMigration("v5: day versions") { db in
+            try db.execute(sql: """
+                CREATE TABLE day_versions (
+                    day INTEGER PRIMARY KEY NOT NULL,
+                    version INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

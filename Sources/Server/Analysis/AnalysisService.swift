@@ -314,7 +314,14 @@ final class AnalysisService: Sendable {
         let window = self.window(days: days)
         _ = try await groups(window, by: [])
         _ = try await store.complexity(in: window, plan: plan(prices), now: clock())
-        _ = try await patterns(window: TimeWindow(days: 30, now: clock()))
+        let month = TimeWindow(days: 30, now: clock())
+        _ = try await patterns(window: month)
+        // The dashboard's first page: its completed days are then answered from memory.
+        _ = try await store.totals(in: month)
+        _ = try await store.unpricedModels(in: month)
+        _ = try await store.daily(in: month)
+        _ = try await store.sources(in: month)
+        for dimension in SeriesDimension.allCases { _ = try await store.series(in: month, by: dimension) }
     }
 }
 

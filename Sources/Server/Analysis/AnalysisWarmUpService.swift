@@ -1,9 +1,10 @@
 import Logging
 import ServiceLifecycle
 
-/// Builds the analysis rollups of the last 90 days and the recent pattern cache once, right
-/// after the daemon starts, so the first dashboard requests do not pay for them. It works in
-/// the background, one day per write transaction, and stops early on shutdown.
+/// Builds the analysis rollups of the last 90 days, the recent pattern cache and the core
+/// views of the last 30 days once, right after the daemon starts, so the first dashboard
+/// requests do not pay for them. It works in the background, one day per write transaction,
+/// and stops early on shutdown.
 struct AnalysisWarmUpService: Service {
     let api: AnalysisAPI
     let logger: Logger
