@@ -13,12 +13,15 @@ struct PatternSummary {
         for pattern in patterns where pattern.kind == kind { bySource[pattern.source, default: []].append(pattern) }
         return bySource.keys.sorted().compactMap { source in
             guard let found = bySource[source] else { return nil }
-            let costliest = found.sorted { $0.extraCostPico > $1.extraCostPico }
+            var examples: [String] = []
+            for pattern in found.sorted(by: { $0.extraCostPico > $1.extraCostPico }) where examples.count < 10 {
+                examples += pattern.callIDs.prefix(10 - examples.count)
+            }
             return PatternSummary(
                 source: source, count: found.count, sessions: Set(found.map(\.sessionID)).count,
                 calls: found.reduce(0) { $0 + $1.callIDs.count },
                 extraCostPico: found.reduce(0) { $0 + $1.extraCostPico },
-                exampleCallIDs: Array(costliest.flatMap(\.callIDs).prefix(10)))
+                exampleCallIDs: examples)
         }
     }
 }
