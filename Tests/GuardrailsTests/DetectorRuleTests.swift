@@ -53,7 +53,7 @@ import Providers
     }
 
     @Test func secretsNeedRandomLookingBodies() {
-        #expect(rules("sk-abcdefghijklmnopqrstuvwxyzabcdefgh").isEmpty) // one letter case, no digit
+        #expect(rules("sk" + "-abcdefghijklmnopqrstuvwxyzabcdefgh").isEmpty) // one letter case, no digit
         #expect(rules("ghp_" + String(repeating: "a", count: 36)).isEmpty)
         #expect(rules("sk-proj-" + String(repeating: "x", count: 40)).isEmpty)
     }

