@@ -14,7 +14,8 @@ import Server
 enum AnalysisBenchmark {
     static let totalCalls = 1_000_000
     static let days = 90
-    static let runs = 7
+    /// Timed runs per endpoint after the first (`TOKENLENS_BENCH_RUNS` overrides, for profiling).
+    static let runs = ProcessInfo.processInfo.environment["TOKENLENS_BENCH_RUNS"].flatMap(Int.init) ?? 7
 
     static func run() async throws {
         let keep = ProcessInfo.processInfo.environment["TOKENLENS_BENCH_ANALYSIS_DB"]

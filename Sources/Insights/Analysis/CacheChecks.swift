@@ -52,7 +52,7 @@ enum CacheChecks {
 
     /// Sessions whose cache reads fell to zero after being high (see `CacheBreakDetector`).
     static func cacheBreaks(_ input: RecommendationInput, _ limits: RecommendationThresholds) -> [Recommendation] {
-        PatternSummary.bySource(input.patterns, kind: .cacheBreak).compactMap { summary in
+        input.patterns.summaries(.cacheBreak).compactMap { summary in
             let monthly = input.monthly(summary.extraCostPico)
             guard monthly >= limits.minimumMonthlySavingPico else { return nil }
             return Recommendation(

@@ -8,16 +8,21 @@ public struct RecommendationInput: Sendable {
     public var spanDays: Int
     public var groups: [UsageGroup]
     public var rightSizing: [RightSizing]
-    public var patterns: [SessionPattern]
+    public var patterns: PatternTally
     public var prices: PriceTable
 
-    public init(spanDays: Int, groups: [UsageGroup], rightSizing: [RightSizing] = [], patterns: [SessionPattern] = [],
+    public init(spanDays: Int, groups: [UsageGroup], rightSizing: [RightSizing] = [], patterns: PatternTally = PatternTally(),
                 prices: PriceTable) {
         self.spanDays = spanDays
         self.groups = groups
         self.rightSizing = rightSizing
         self.patterns = patterns
         self.prices = prices
+    }
+
+    public init(spanDays: Int, groups: [UsageGroup], rightSizing: [RightSizing] = [], patterns: [SessionPattern],
+                prices: PriceTable) {
+        self.init(spanDays: spanDays, groups: groups, rightSizing: rightSizing, patterns: PatternTally(patterns), prices: prices)
     }
 
     /// A window amount scaled to 30 days.

@@ -2,7 +2,7 @@
 enum ReliabilityChecks {
     /// Retry loops (see `RetryLoopDetector`): every send after the first is the saving.
     static func retryLoops(_ input: RecommendationInput, _ limits: RecommendationThresholds) -> [Recommendation] {
-        PatternSummary.bySource(input.patterns, kind: .retryLoop).map { summary in
+        input.patterns.summaries(.retryLoop).map { summary in
             Recommendation(
                 check: .retryLoops, title: "Retry loop",
                 detail: "\(summary.source) sent the same request 3 or more times within seconds, \(summary.count) time(s) (\(summary.calls) calls). Back off exponentially, cap retries, and check why the first answer was not accepted.",
@@ -17,7 +17,7 @@ enum ReliabilityChecks {
     /// Identical successful requests repeated within the hour: dedup (`[dedup] enabled`) or a
     /// client-side cache would answer them for free.
     static func duplicateRequests(_ input: RecommendationInput, _ limits: RecommendationThresholds) -> [Recommendation] {
-        PatternSummary.bySource(input.patterns, kind: .duplicateRequest).compactMap { summary in
+        input.patterns.summaries(.duplicateRequest).compactMap { summary in
             let repeats = summary.calls - summary.count
             let monthly = input.monthly(summary.extraCostPico)
             guard repeats >= limits.minimumDuplicates, monthly >= limits.minimumMonthlySavingPico else { return nil }

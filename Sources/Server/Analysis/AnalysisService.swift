@@ -157,20 +157,20 @@ final class AnalysisService: Sendable {
         return SessionAnalyzer(gapSeconds: gapMinutes * 60).sessions(rows.map(SessionCall.init), prices: prices)
     }
 
-    /// Session patterns of every day of the window: completed days from the cache (computed
-    /// once per rollup build), today's completed hours from the cache too (until an hour
-    /// completes or changes), the current hour from its calls. Sessions are cut at these
-    /// boundaries here, which loses at most a pattern straddling one.
-    func patterns(window: TimeWindow) async throws -> [SessionPattern] {
+    /// The tally of the session patterns of every day of the window: completed days from the
+    /// cache (computed once per rollup build), today's completed hours from the cache too
+    /// (until an hour completes or changes), the current hour from its calls. Sessions are cut
+    /// at these boundaries here, which loses at most a pattern straddling one.
+    func patterns(window: TimeWindow) async throws -> PatternTally {
         let span = RollupSpan(window, now: clock())
         let analyzer = SessionAnalyzer()
         let prices = self.prices
-        var patterns: [SessionPattern] = []
+        var patterns = PatternTally()
         let stamps = try await store.rollupStamps(firstDay: span.firstDay, untilDay: span.liveDay)
         for day in stamps.keys.sorted() {
             guard let stamp = stamps[day] else { continue }
-            patterns += try await cachedPatterns(key: day, stamp: stamp, analyzer: analyzer, prices: prices,
-                                                 from: day * Self.microsPerDay, to: (day + 1) * Self.microsPerDay)
+            patterns.merge(try await cachedPatterns(key: day, stamp: stamp, analyzer: analyzer, prices: prices,
+                                                    from: day * Self.microsPerDay, to: (day + 1) * Self.microsPerDay))
         }
         let hours = try await store.hourStamps(firstHour: span.liveDay * 24, untilHour: span.liveHour)
         if !hours.isEmpty {
@@ -178,19 +178,19 @@ final class AnalysisService: Sendable {
             hasher.combine(span.liveHour)
             for hour in hours.keys.sorted() { hasher.combine(hour); hasher.combine(hours[hour]) }
             // Keys below zero hold "today so far", apart from whole days.
-            patterns += try await cachedPatterns(key: -1 - span.liveDay, stamp: Int64(hasher.finalize()), analyzer: analyzer,
-                                                 prices: prices, from: span.liveDay * Self.microsPerDay, to: span.liveMicros)
+            patterns.merge(try await cachedPatterns(key: -1 - span.liveDay, stamp: Int64(hasher.finalize()), analyzer: analyzer,
+                                                    prices: prices, from: span.liveDay * Self.microsPerDay, to: span.liveMicros))
         }
         let live = try await store.sessionCalls(fromMicros: span.liveMicros, toMicros: span.endMicros)
-        patterns += analyzer.sessions(live.map(SessionCall.init), prices: prices).flatMap(\.patterns)
+        patterns.merge(PatternTally(analyzer.sessions(live.map(SessionCall.init), prices: prices).flatMap(\.patterns)))
         return patterns
     }
 
     private func cachedPatterns(key: Int64, stamp: Int64, analyzer: SessionAnalyzer, prices: PriceTable,
-                                from: Int64, to: Int64) async throws -> [SessionPattern] {
+                                from: Int64, to: Int64) async throws -> PatternTally {
         if let cached = patternCache.patterns(day: key, stamp: stamp) { return cached }
         let rows = try await store.sessionCalls(fromMicros: from, toMicros: to)
-        let found = analyzer.sessions(rows.map(SessionCall.init), prices: prices).flatMap(\.patterns)
+        let found = PatternTally(analyzer.sessions(rows.map(SessionCall.init), prices: prices).flatMap(\.patterns))
         patternCache.store(day: key, stamp: stamp, patterns: found)
         return found
     }

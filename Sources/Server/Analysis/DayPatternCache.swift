@@ -1,21 +1,21 @@
 import Insights
 import Synchronization
 
-/// Session patterns of completed periods, kept in memory until the period's rollup is rebuilt
-/// (its build stamp changes): a 30-day recommendation run then reads raw calls only for the
-/// current hour. Keys are days, or `-1 - day` for "today so far"; only the newest of those is
+/// The tallies of the session patterns of completed periods, kept in memory until the
+/// period's rollup is rebuilt (its build stamp changes): a 30-day recommendation run then
+/// reads raw calls only for the current hour and merges thirty small tallies. Keys are days, or `-1 - day` for "today so far"; only the newest of those is
 /// kept, and days more than a year older than the newest are dropped.
 final class DayPatternCache: Sendable {
-    private let entries = Mutex<[Int64: (stamp: Int64, patterns: [SessionPattern])]>([:])
+    private let entries = Mutex<[Int64: (stamp: Int64, patterns: PatternTally)]>([:])
 
-    func patterns(day: Int64, stamp: Int64) -> [SessionPattern]? {
+    func patterns(day: Int64, stamp: Int64) -> PatternTally? {
         entries.withLock { entries in
             guard let entry = entries[day], entry.stamp == stamp else { return nil }
             return entry.patterns
         }
     }
 
-    func store(day: Int64, stamp: Int64, patterns: [SessionPattern]) {
+    func store(day: Int64, stamp: Int64, patterns: PatternTally) {
         entries.withLock { entries in
             if day < 0 {
                 for key in entries.keys where key < 0 && key != day { entries[key] = nil }
