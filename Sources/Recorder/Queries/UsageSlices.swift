@@ -102,50 +102,59 @@ public struct UsageMeasures: Sendable, Equatable {
         longOutputCalls += other.longOutputCalls
     }
 
-    init(row: Row) {
-        calls = row["calls"] ?? 0
-        rateLimited = row["rate_limited"] ?? 0
-        fallbackAttempts = row["fallback_attempts"] ?? 0
-        inputTokens = row["input_tokens"] ?? 0
-        outputTokens = row["output_tokens"] ?? 0
-        cacheReadTokens = row["cache_read_tokens"] ?? 0
-        cacheWriteTokens = row["cache_write_tokens"] ?? 0
-        cacheWrite1hTokens = row["cache_write_1h_tokens"] ?? 0
-        reasoningTokens = row["reasoning_tokens"] ?? 0
-        costPico = row["cost_pico"] ?? 0
-        costInputPico = row["cost_input_pico"] ?? 0
-        costOutputPico = row["cost_output_pico"] ?? 0
-        costReasoningPico = row["cost_reasoning_pico"] ?? 0
-        costCacheReadPico = row["cost_cache_read_pico"] ?? 0
-        costCacheWritePico = row["cost_cache_write_pico"] ?? 0
-        cacheSavingsPico = row["cache_savings_pico"] ?? 0
-        latencyMs = row["latency_ms"] ?? 0
-        ttftMs = row["ttft_ms"] ?? 0
-        ttftCalls = row["ttft_calls"] ?? 0
-        overheadMs = row["overhead_ms"] ?? 0
-        analysedCalls = row["analysed_calls"] ?? 0
-        heatSystem = row["heat_system"] ?? 0
-        heatTools = row["heat_tools"] ?? 0
-        heatContext = row["heat_context"] ?? 0
-        heatHistory = row["heat_history"] ?? 0
-        heatQuery = row["heat_query"] ?? 0
-        wasteWhitespace = row["waste_whitespace"] ?? 0
-        wasteFiller = row["waste_filler"] ?? 0
-        wasteRepeated = row["waste_repeated"] ?? 0
-        emptyMessages = row["empty_messages"] ?? 0
-        messageCount = row["message_count"] ?? 0
-        uncachedSystemCalls = row["uncached_system_calls"] ?? 0
-        uncachedSystemTokens = row["uncached_system_tokens"] ?? 0
-        cappedCalls = row["capped_calls"] ?? 0
-        capTokens = row["cap_tokens"] ?? 0
-        cappedOutputTokens = row["capped_output_tokens"] ?? 0
-        capLowUseCalls = row["cap_low_use_calls"] ?? 0
-        capHitCalls = row["cap_hit_calls"] ?? 0
-        largePromptCalls = row["large_prompt_calls"] ?? 0
-        largePromptExcess = row["large_prompt_excess"] ?? 0
-        slowCalls = row["slow_calls"] ?? 0
-        longOutputCalls = row["long_output_calls"] ?? 0
+    /// Column positions of the measures in a usage view's rows, after its key columns: the
+    /// order of `RollupTable.usage.measures`. Reading by position skips a name search per value.
+    static let positions: [String: Int] = Dictionary(uniqueKeysWithValues: RollupTable.usage.measures.enumerated().map { ($1.name, $0) })
+
+    /// The measures of a usage view's row whose first `offset` columns are its keys.
+    init(row: Row, offset: Int) {
+        func value<Value: DatabaseValueConvertible>(_ name: String) -> Value? {
+            Self.positions[name].flatMap { row[offset + $0] }
+        }
+        calls = value("calls") ?? 0
+        rateLimited = value("rate_limited") ?? 0
+        fallbackAttempts = value("fallback_attempts") ?? 0
+        inputTokens = value("input_tokens") ?? 0
+        outputTokens = value("output_tokens") ?? 0
+        cacheReadTokens = value("cache_read_tokens") ?? 0
+        cacheWriteTokens = value("cache_write_tokens") ?? 0
+        cacheWrite1hTokens = value("cache_write_1h_tokens") ?? 0
+        reasoningTokens = value("reasoning_tokens") ?? 0
+        costPico = value("cost_pico") ?? 0
+        costInputPico = value("cost_input_pico") ?? 0
+        costOutputPico = value("cost_output_pico") ?? 0
+        costReasoningPico = value("cost_reasoning_pico") ?? 0
+        costCacheReadPico = value("cost_cache_read_pico") ?? 0
+        costCacheWritePico = value("cost_cache_write_pico") ?? 0
+        cacheSavingsPico = value("cache_savings_pico") ?? 0
+        latencyMs = value("latency_ms") ?? 0
+        ttftMs = value("ttft_ms") ?? 0
+        ttftCalls = value("ttft_calls") ?? 0
+        overheadMs = value("overhead_ms") ?? 0
+        analysedCalls = value("analysed_calls") ?? 0
+        heatSystem = value("heat_system") ?? 0
+        heatTools = value("heat_tools") ?? 0
+        heatContext = value("heat_context") ?? 0
+        heatHistory = value("heat_history") ?? 0
+        heatQuery = value("heat_query") ?? 0
+        wasteWhitespace = value("waste_whitespace") ?? 0
+        wasteFiller = value("waste_filler") ?? 0
+        wasteRepeated = value("waste_repeated") ?? 0
+        emptyMessages = value("empty_messages") ?? 0
+        messageCount = value("message_count") ?? 0
+        uncachedSystemCalls = value("uncached_system_calls") ?? 0
+        uncachedSystemTokens = value("uncached_system_tokens") ?? 0
+        cappedCalls = value("capped_calls") ?? 0
+        capTokens = value("cap_tokens") ?? 0
+        cappedOutputTokens = value("capped_output_tokens") ?? 0
+        capLowUseCalls = value("cap_low_use_calls") ?? 0
+        capHitCalls = value("cap_hit_calls") ?? 0
+        largePromptCalls = value("large_prompt_calls") ?? 0
+        largePromptExcess = value("large_prompt_excess") ?? 0
+        slowCalls = value("slow_calls") ?? 0
+        longOutputCalls = value("long_output_calls") ?? 0
     }
+
 }
 
 /// One group of a usage view: the key columns it was grouped by (nil where not grouped, or
@@ -235,7 +244,7 @@ extension CallStore {
         if !groups.isEmpty { select += " GROUP BY " + groups.joined(separator: ", ") }
         let wanted = Set(dimensions)
         let parts = try await rollupQuery(.usage, span: span, plan: plan, select: select, arguments: filter?.arguments ?? []) { row -> UsageSlice? in
-            var slice = UsageSlice(measures: UsageMeasures(row: row))
+            var slice = UsageSlice(measures: UsageMeasures(row: row, offset: groups.count))
             // An empty view still yields one row of NULL sums; it has no calls.
             guard slice.measures.calls > 0 else { return nil }
             if wanted.contains(.day) { slice.day = row["day"] }

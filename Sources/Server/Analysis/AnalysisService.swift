@@ -165,12 +165,22 @@ final class AnalysisService: Sendable {
         let span = RollupSpan(window, now: clock())
         let analyzer = SessionAnalyzer()
         let prices = self.prices
-        var patterns = PatternTally()
         let stamps = try await store.rollupStamps(firstDay: span.firstDay, untilDay: span.liveDay)
-        for day in stamps.keys.sorted() {
-            guard let stamp = stamps[day] else { continue }
-            patterns.merge(try await cachedPatterns(key: day, stamp: stamp, analyzer: analyzer, prices: prices,
-                                                    from: day * Self.microsPerDay, to: (day + 1) * Self.microsPerDay))
+        var runHasher = Hasher()
+        for day in stamps.keys.sorted() { runHasher.combine(day); runHasher.combine(stamps[day]) }
+        let runStamp = runHasher.finalize()
+        let days = span.firstDay..<span.liveDay
+        var patterns: PatternTally
+        if let merged = patternCache.patterns(days: days, stamp: runStamp) {
+            patterns = merged
+        } else {
+            patterns = PatternTally()
+            for day in stamps.keys.sorted() {
+                guard let stamp = stamps[day] else { continue }
+                patterns.merge(try await cachedPatterns(key: day, stamp: stamp, analyzer: analyzer, prices: prices,
+                                                        from: day * Self.microsPerDay, to: (day + 1) * Self.microsPerDay))
+            }
+            patternCache.store(days: days, stamp: runStamp, patterns: patterns)
         }
         let hours = try await store.hourStamps(firstHour: span.liveDay * 24, untilHour: span.liveHour)
         if !hours.isEmpty {
