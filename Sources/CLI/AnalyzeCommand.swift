@@ -61,7 +61,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     static func text(_ report: CacheabilityReport, details: Bool) -> String {
-        func n(_ value: Int) -> String { CacheabilityText.grouped(value) }
+        func n(_ value: Int) -> String { NumberText.grouped(value) }
         var lines = ["Cacheability score: \(report.score)/100"]
         let requests = report.requests == 1 ? "1 request" : "\(report.requests) requests"
         lines.append("  \(report.provider) \(report.endpoint), \(requests), \(report.messages) messages, ~\(n(report.totalTokens)) tokens (estimated)")
@@ -87,17 +87,5 @@ struct AnalyzeCommand: ParsableCommand {
             if !details { lines.append("(--suggestions shows what to do about each)") }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-enum CacheabilityText {
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 }

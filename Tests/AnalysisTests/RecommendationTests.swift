@@ -1,6 +1,7 @@
 import Foundation
 import Insights
 import Providers
+import Recorder
 import Testing
 
 /// Every recommendation check fires on data made for it, and stays silent on healthy use.

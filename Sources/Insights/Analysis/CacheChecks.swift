@@ -1,4 +1,5 @@
 import Providers
+import Recorder
 
 /// Checks about prompt caching.
 enum CacheChecks {

@@ -1,4 +1,5 @@
 import Providers
+import Recorder
 
 /// Checks about which models are used and how they are priced.
 enum ModelChecks {

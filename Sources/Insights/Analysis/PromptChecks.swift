@@ -1,3 +1,5 @@
+import Recorder
+
 /// Checks about what the prompts carry and how much of the output cap is used.
 enum PromptChecks {
     /// Many prompts above 32k tokens: the estimate is the tokens above 32k at the source's

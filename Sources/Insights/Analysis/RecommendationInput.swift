@@ -1,4 +1,5 @@
 import Providers
+import Recorder
 
 /// What the recommendation checks read: the window's usage by provider, source, model,
 /// stream, outcome, service tier, pricing and prompt bracket; the right-sizing of each source

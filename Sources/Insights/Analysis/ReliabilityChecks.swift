@@ -1,3 +1,5 @@
+import Recorder
+
 /// Checks about failed, repeated and slow calls.
 enum ReliabilityChecks {
     /// Retry loops (see `RetryLoopDetector`): every send after the first is the saving.

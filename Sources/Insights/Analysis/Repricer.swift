@@ -1,4 +1,5 @@
 import Providers
+import Recorder
 
 /// Prices summed usage at a model's rates, exactly: the sum of the per-call costs equals the
 /// cost of the summed tokens as long as every call of the sum was billed at the same rates,

@@ -1,4 +1,5 @@
 import Providers
+import Recorder
 
 /// Successful analysed calls of one source and model at one complexity score, in one service
 /// tier and prompt bracket.

@@ -1,3 +1,5 @@
+import Recorder
+
 /// The weekly digest: spend of the period against the period before, the sources and models
 /// that spent most, waste and caching, the month's projection against the budget, and the
 /// largest recommendations.

@@ -1,3 +1,5 @@
+import Recorder
+
 /// Usage of the calls sharing some keys (nil where the view did not group by a key).
 public struct UsageGroup: Sendable, Equatable {
     public var day: Int64?

@@ -51,12 +51,12 @@ public enum CacheabilityAnalyzer {
                 if lost >= options.minTokens {
                     volatileReported = true
                     let left = before < options.minimumCacheableTokens
-                        ? "; the ~\(grouped(before)) tokens before it are below the ~\(grouped(options.minimumCacheableTokens))-token minimum, so nothing is cached"
+                        ? "; the ~\(NumberText.grouped(before)) tokens before it are below the ~\(NumberText.grouped(options.minimumCacheableTokens))-token minimum, so nothing is cached"
                         : ""
                     findings.append(.init(
                         id: "volatile-prefix", severity: .warning,
                         title: "the \(label(block.section)) contains a \(match.kind) (\"\(match.sample)\")",
-                        detail: "a prompt cache serves only a byte-identical prefix: the ~\(grouped(lost)) tokens from this \(match.kind) on are paid in full on every request" + left,
+                        detail: "a prompt cache serves only a byte-identical prefix: the ~\(NumberText.grouped(lost)) tokens from this \(match.kind) on are paid in full on every request" + left,
                         suggestion: "move dates, times and ids out of the \(label(block.section)) to the end of the last user message, so everything before it stays identical",
                         tokens: lost, request: requestNumber))
                 }
@@ -68,8 +68,8 @@ public enum CacheabilityAnalyzer {
             if total >= options.minTokens, !volatileReported {
                 findings.append(.init(
                     id: "prefix-too-short", severity: .info,
-                    title: "the stable prefix (~\(grouped(cacheable)) tokens) is below the ~\(grouped(options.minimumCacheableTokens))-token minimum providers cache",
-                    detail: "prompt caches start at about \(grouped(options.minimumCacheableTokens)) identical leading tokens; shorter prompts are always paid in full",
+                    title: "the stable prefix (~\(NumberText.grouped(cacheable)) tokens) is below the ~\(NumberText.grouped(options.minimumCacheableTokens))-token minimum providers cache",
+                    detail: "prompt caches start at about \(NumberText.grouped(options.minimumCacheableTokens)) identical leading tokens; shorter prompts are always paid in full",
                     suggestion: "nothing to gain from caching at this size; if the prompt grows, keep its fixed parts (tools, system prompt) first",
                     tokens: cacheable, request: requestNumber))
             }
@@ -80,7 +80,7 @@ public enum CacheabilityAnalyzer {
             findings.append(.init(
                 id: "no-cache-control", severity: .warning,
                 title: "Anthropic caches only what a `cache_control` breakpoint marks, and this request has none",
-                detail: "~\(grouped(cacheable)) prefix tokens are sent at the full input rate; cache reads cost a tenth of it",
+                detail: "~\(NumberText.grouped(cacheable)) prefix tokens are sent at the full input rate; cache reads cost a tenth of it",
                 suggestion: "add \"cache_control\": {\"type\": \"ephemeral\"} to the last system block (and to the last message for multi-turn use)",
                 tokens: cacheable, request: requestNumber))
         }
@@ -118,7 +118,7 @@ public enum CacheabilityAnalyzer {
                 findings.append(.init(
                     id: "cache-break", severity: .warning,
                     title: "request \(item.request) changes the \(label(Section(rawValue: item.section) ?? .history)) of request \(item.request - 1)",
-                    detail: "only ~\(grouped(item.reusedTokens)) leading tokens match the previous request, so ~\(grouped(lost)) tokens of what should be a cache hit are paid in full",
+                    detail: "only ~\(NumberText.grouped(item.reusedTokens)) leading tokens match the previous request, so ~\(NumberText.grouped(lost)) tokens of what should be a cache hit are paid in full",
                     suggestion: "append to the conversation instead of editing earlier messages, and keep tools and the system prompt byte-identical between turns",
                     tokens: lost, request: item.request))
             }
@@ -202,7 +202,7 @@ public enum CacheabilityAnalyzer {
         if repeated >= options.minTokens, repeated > 0 {
             findings.append(.init(
                 id: "duplicate-content", severity: .warning,
-                title: "the same text is sent more than once (~\(grouped(repeated)) repeated tokens)",
+                title: "the same text is sent more than once (~\(NumberText.grouped(repeated)) repeated tokens)",
                 detail: "\(seen.values.filter { $0.count > 1 }.count) block(s) appear several times in one prompt: each copy is paid for",
                 suggestion: "send shared documents or instructions once (in the system prompt) and refer to them",
                 tokens: repeated, request: requestNumber))
@@ -213,8 +213,8 @@ public enum CacheabilityAnalyzer {
         if whitespaceTokens >= options.minTokens, whitespaceTokens > 0 {
             findings.append(.init(
                 id: "whitespace-bloat", severity: .info,
-                title: "~\(grouped(whitespaceTokens)) tokens of extra whitespace (runs of spaces, blank lines, trailing spaces)",
-                detail: "\(grouped(excess)) bytes of whitespace carry no meaning for the model",
+                title: "~\(NumberText.grouped(whitespaceTokens)) tokens of extra whitespace (runs of spaces, blank lines, trailing spaces)",
+                detail: "\(NumberText.grouped(excess)) bytes of whitespace carry no meaning for the model",
                 suggestion: "collapse runs of spaces and blank lines before sending (keep indentation inside code blocks)",
                 tokens: whitespaceTokens, request: requestNumber))
         }
@@ -225,7 +225,7 @@ public enum CacheabilityAnalyzer {
         if !large.isEmpty, largeTokens >= options.minTokens {
             findings.append(.init(
                 id: "large-tool-results", severity: .warning,
-                title: "\(large.count) tool result(s) of ~\(grouped(threshold))+ tokens stay in the history (~\(grouped(largeTokens)) tokens)",
+                title: "\(large.count) tool result(s) of ~\(NumberText.grouped(threshold))+ tokens stay in the history (~\(NumberText.grouped(largeTokens)) tokens)",
                 detail: "every later turn pays for them again (at the cache-read rate at best)",
                 suggestion: "truncate or summarise tool output before returning it, or drop old tool results once they were used",
                 tokens: largeTokens, request: requestNumber))
@@ -236,7 +236,7 @@ public enum CacheabilityAnalyzer {
         if prompt > 0, Double(history) / Double(prompt) > 0.6, history >= options.minTokens {
             findings.append(.init(
                 id: "history-bloat", severity: .info,
-                title: "conversation history is \(Int((Double(history) / Double(prompt) * 100).rounded()))% of the prompt (~\(grouped(history)) tokens)",
+                title: "conversation history is \(Int((Double(history) / Double(prompt) * 100).rounded()))% of the prompt (~\(NumberText.grouped(history)) tokens)",
                 detail: "long histories grow the cost of every turn; above 60% they usually carry stale context",
                 suggestion: "summarise or trim older turns, keeping the recent ones verbatim",
                 tokens: history, request: requestNumber))
@@ -289,16 +289,6 @@ public enum CacheabilityAnalyzer {
         case .history: "conversation history"
         case .query: "last message"
         }
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 }
 

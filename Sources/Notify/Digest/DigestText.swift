@@ -16,7 +16,7 @@ public enum DigestText {
             spendLine += "  (\(change >= 0 ? "+" : "")\(String(format: "%.1f", change))% vs the \(int(digest["days"])) days before: \(money(spend?["previous_cost_usd"])))"
         }
         lines.append(spendLine)
-        lines.append("Calls        \(grouped(int(spend?["calls"]))) (\(int(spend?["errors"])) errors, \(int(spend?["blocked"])) blocked, \(int(spend?["unpriced_calls"])) unpriced)")
+        lines.append("Calls        \(NumberText.grouped(int(spend?["calls"]))) (\(int(spend?["errors"])) errors, \(int(spend?["blocked"])) blocked, \(int(spend?["unpriced_calls"])) unpriced)")
         lines.append("Tokens       in \(short(spend?["input_tokens"])) · out \(short(spend?["output_tokens"])) · cache read \(short(spend?["cache_read_tokens"])) · cache write \(short(spend?["cache_write_tokens"])) · reasoning \(short(spend?["reasoning_tokens"]))")
         lines.append("Cache        hit rate \(String(format: "%.1f", (spend?["cache_hit_rate"]?.doubleValue ?? 0) * 100))%, saved \(money(spend?["savings_usd"]))")
         lines.append("")
@@ -37,7 +37,7 @@ public enum DigestText {
         let waste = digest["waste"]
         if int(waste?["analysed_calls"]) > 0 {
             let share = String(format: "%.1f", waste?["share_pct"]?.doubleValue ?? 0)
-            lines.append("Waste        \(grouped(int(waste?["tokens"]))) tokens (~\(money(waste?["cost_usd"])), \(share)% of analysed prompts) in \(int(waste?["calls_with_waste"])) of \(int(waste?["analysed_calls"])) calls")
+            lines.append("Waste        \(NumberText.grouped(int(waste?["tokens"]))) tokens (~\(money(waste?["cost_usd"])), \(share)% of analysed prompts) in \(int(waste?["calls_with_waste"])) of \(int(waste?["analysed_calls"])) calls")
         } else {
             lines.append("Waste        no analysed calls")
         }
@@ -58,7 +58,7 @@ public enum DigestText {
     static func row(_ name: String, _ item: JSONValue) -> String {
         let padded = name.count >= 32 ? name : name + String(repeating: " ", count: 32 - name.count)
         let share = item["share_pct"]?.doubleValue.map { String(format: "%5.1f%%", $0) } ?? "     -"
-        return "  \(padded) \(money(item["cost_usd"]).leftPadded(10))  \(share)  \(grouped(int(item["calls"]))) calls"
+        return "  \(padded) \(money(item["cost_usd"]).leftPadded(10))  \(share)  \(NumberText.grouped(int(item["calls"]))) calls"
     }
 
     static func int(_ value: JSONValue?) -> Int { Int(value?.intValue ?? 0) }
@@ -68,21 +68,12 @@ public enum DigestText {
         return usd != 0 && abs(usd) < 0.01 ? String(format: "$%.4f", usd) : String(format: "$%.2f", usd)
     }
 
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
 
     static func short(_ value: JSONValue?) -> String {
         let count = Double(value?.intValue ?? 0)
         if count >= 1_000_000 { return String(format: "%.1fM", count / 1_000_000) }
         if count >= 10_000 { return String(format: "%.0fk", count / 1_000) }
-        return grouped(Int(count))
+        return NumberText.grouped(Int(count))
     }
 
     /// The window's `to` is exclusive (the next midnight): show the last day it covers.

@@ -14,16 +14,9 @@ extension CallStore {
             let firstDay = window.startMicros / Self.microsPerDay
             let today = todayStart / Self.microsPerDay
             let key = "days\u{1F}\(name)\u{1F}\(window.startMicros)\u{1F}\(todayStart)"
-            let stamp = try await read { db in try Self.dayVersionStamp(firstDay: firstDay, untilDay: today, in: db) }
-            if let cached: Value = rollupResults.value(key, stamp: stamp) {
-                completed = cached
-            } else {
-                let start = window.startMicros
-                let (fresh, freshStamp) = try await read { db in
-                    (try query(db, start, todayStart), try Self.dayVersionStamp(firstDay: firstDay, untilDay: today, in: db))
-                }
-                rollupResults.store(key, stamp: freshStamp, value: fresh)
-                completed = fresh
+            let start = window.startMicros
+            completed = try await cachedAnswer(key, stamp: { db in try Self.dayVersionStamp(firstDay: firstDay, untilDay: today, in: db) }) { db in
+                try query(db, start, todayStart)
             }
         }
         let end = window.endMicros
@@ -31,16 +24,22 @@ extension CallStore {
         return (completed, today)
     }
 
+    /// `compute`'s answer from the cache while `stamp` is what it was when the answer was
+    /// computed (read in the same transaction, so a change during the computation is never
+    /// cached under the old stamp), else computed afresh and kept.
+    func cachedAnswer<Value: Sendable>(_ key: String, stamp: @escaping @Sendable (Database) throws -> Int,
+                                       _ compute: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        let current = try await read(stamp)
+        if let cached: Value = rollupResults.value(key, stamp: current) { return cached }
+        let (fresh, freshStamp) = try await read { db in (try compute(db), try stamp(db)) }
+        rollupResults.store(key, stamp: freshStamp, value: fresh)
+        return fresh
+    }
+
     /// A hash of the versions of the days `[firstDay, untilDay)`: it changes whenever a call of
     /// one of them is written or pruned.
     static func dayVersionStamp(firstDay: Int64, untilDay: Int64, in db: Database) throws -> Int {
-        var hasher = Hasher()
-        for row in try Row.fetchAll(db, sql: "SELECT day, version FROM day_versions WHERE day >= ? AND day < ? ORDER BY day",
-                                    arguments: [firstDay, untilDay]) {
-            hasher.combine(row[0] as Int64)
-            hasher.combine(row[1] as Int64)
-        }
-        return hasher.finalize()
+        try dayStamp(table: "day_versions", column: "version", firstDay: firstDay, untilDay: untilDay, in: db)
     }
 
     /// Bumps the version of each day in `days` (in the transaction that changes their calls).

@@ -13,19 +13,12 @@ extension CallStore {
         }
         var days: [Value] = []
         if span.firstDay < span.liveDay {
-            let key = [table.name, plan.signature, "\(span.firstDay)", "\(span.liveDay)", select] + arguments
-            let cacheKey = key.joined(separator: "\u{1F}")
-            let stamp = try await read { db in try Self.buildStamp(of: span, in: db) }
-            if let cached: [Value] = rollupResults.value(cacheKey, stamp: stamp) {
-                days = cached
-            } else {
-                let sql = "WITH u AS (\(table.completedDays(plan))) " + select
-                let dayArguments = statementArguments(span.dayArguments)
-                let (fresh, freshStamp) = try await read { db in
-                    (try Row.fetchAll(db, sql: sql, arguments: dayArguments).compactMap(decode), try Self.buildStamp(of: span, in: db))
-                }
-                rollupResults.store(cacheKey, stamp: freshStamp, value: fresh)
-                days = fresh
+            let key = ([table.name, plan.signature, "\(span.firstDay)", "\(span.liveDay)", select] + arguments)
+                .joined(separator: "\u{1F}")
+            let sql = "WITH u AS (\(table.completedDays(plan))) " + select
+            let dayArguments = statementArguments(span.dayArguments)
+            days = try await cachedAnswer(key, stamp: { db in try Self.buildStamp(of: span, in: db) }) { db in
+                try Row.fetchAll(db, sql: sql, arguments: dayArguments).compactMap(decode)
             }
         }
         let sql = "WITH u AS (\(table.recent(plan))) " + select
@@ -36,9 +29,14 @@ extension CallStore {
 
     /// A hash of when each completed day of `span` was rolled up: it changes when any is rebuilt.
     static func buildStamp(of span: RollupSpan, in db: Database) throws -> Int {
+        try dayStamp(table: "rollup_days", column: "built_at", firstDay: span.firstDay, untilDay: span.liveDay, in: db)
+    }
+
+    /// A hash of the `(day, column)` pairs of `table` for the days `[firstDay, untilDay)`.
+    static func dayStamp(table: String, column: String, firstDay: Int64, untilDay: Int64, in db: Database) throws -> Int {
         var hasher = Hasher()
-        let rows = try Row.fetchAll(db, sql: "SELECT day, built_at FROM rollup_days WHERE day >= ? AND day < ? ORDER BY day",
-                                    arguments: [span.firstDay, span.liveDay])
+        let rows = try Row.fetchAll(db, sql: "SELECT day, \(column) FROM \(table) WHERE day >= ? AND day < ? ORDER BY day",
+                                    arguments: [firstDay, untilDay])
         for row in rows {
             hasher.combine(row[0] as Int64)
             hasher.combine(row[1] as Int64)

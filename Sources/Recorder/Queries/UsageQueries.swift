@@ -3,49 +3,36 @@ import Providers
 
 /// The aggregate queries behind `/api/usage/*` and exports.
 extension CallStore {
-    static let totalsSelect = """
-        COUNT(*) AS calls,
-        COUNT(cost_pico) AS priced_calls,
-        SUM(outcome = 'upstream_error') AS errors,
-        SUM(outcome = 'blocked') AS blocked,
-        SUM(outcome = 'client_cancelled') AS cancelled,
-        TOTAL(input_tokens) AS input_tokens,
-        TOTAL(output_tokens) AS output_tokens,
-        TOTAL(cache_read_tokens) AS cache_read_tokens,
-        TOTAL(cache_write_tokens) AS cache_write_tokens,
-        TOTAL(reasoning_tokens) AS reasoning_tokens,
-        SUM(cost_pico) AS cost_pico,
-        SUM(cost_input_pico) AS cost_input_pico,
-        SUM(cost_output_pico) AS cost_output_pico,
-        SUM(cost_reasoning_pico) AS cost_reasoning_pico,
-        SUM(cost_cache_read_pico) AS cost_cache_read_pico,
-        SUM(cost_cache_write_pico) AS cost_cache_write_pico,
-        SUM(cache_savings_pico) AS cache_savings_pico,
-        TOTAL(latency_ms) AS latency_ms
-        """
+    /// The usage totals, each as its aggregate over `calls`. Over rows that already hold these
+    /// totals (`daily_rollups`, or a union of both) each is summed again by its own name.
+    static let totalsColumns: [(name: String, fromCalls: String)] = [
+        ("calls", "COUNT(*)"),
+        ("priced_calls", "COUNT(cost_pico)"),
+        ("errors", "SUM(outcome = 'upstream_error')"),
+        ("blocked", "SUM(outcome = 'blocked')"),
+        ("cancelled", "SUM(outcome = 'client_cancelled')"),
+        ("input_tokens", "TOTAL(input_tokens)"),
+        ("output_tokens", "TOTAL(output_tokens)"),
+        ("cache_read_tokens", "TOTAL(cache_read_tokens)"),
+        ("cache_write_tokens", "TOTAL(cache_write_tokens)"),
+        ("reasoning_tokens", "TOTAL(reasoning_tokens)"),
+        ("cost_pico", "SUM(cost_pico)"),
+        ("cost_input_pico", "SUM(cost_input_pico)"),
+        ("cost_output_pico", "SUM(cost_output_pico)"),
+        ("cost_reasoning_pico", "SUM(cost_reasoning_pico)"),
+        ("cost_cache_read_pico", "SUM(cost_cache_read_pico)"),
+        ("cost_cache_write_pico", "SUM(cost_cache_write_pico)"),
+        ("cache_savings_pico", "SUM(cache_savings_pico)"),
+        ("latency_ms", "TOTAL(latency_ms)"),
+    ]
 
-    /// The same totals over `daily_rollups` rows, and over the union of both: the columns of
-    /// a rollup carry the names of `totalsSelect`'s results, so one text serves both.
-    static let rollupTotalsSelect = """
-        SUM(calls) AS calls,
-        SUM(priced_calls) AS priced_calls,
-        SUM(errors) AS errors,
-        SUM(blocked) AS blocked,
-        SUM(cancelled) AS cancelled,
-        TOTAL(input_tokens) AS input_tokens,
-        TOTAL(output_tokens) AS output_tokens,
-        TOTAL(cache_read_tokens) AS cache_read_tokens,
-        TOTAL(cache_write_tokens) AS cache_write_tokens,
-        TOTAL(reasoning_tokens) AS reasoning_tokens,
-        SUM(cost_pico) AS cost_pico,
-        SUM(cost_input_pico) AS cost_input_pico,
-        SUM(cost_output_pico) AS cost_output_pico,
-        SUM(cost_reasoning_pico) AS cost_reasoning_pico,
-        SUM(cost_cache_read_pico) AS cost_cache_read_pico,
-        SUM(cost_cache_write_pico) AS cost_cache_write_pico,
-        SUM(cache_savings_pico) AS cache_savings_pico,
-        TOTAL(latency_ms) AS latency_ms
-        """
+    static let totalsSelect = totalsColumns.map { "\($0.fromCalls) AS \($0.name)" }.joined(separator: ",\n")
+
+    /// The same totals over rows that hold them: `TOTAL` stays `TOTAL` (a real sum), the rest
+    /// are summed.
+    static let rollupTotalsSelect = totalsColumns.map { column in
+        "\(column.fromCalls.hasPrefix("TOTAL(") ? "TOTAL" : "SUM")(\(column.name)) AS \(column.name)"
+    }.joined(separator: ",\n")
 
     /// Arguments for a query over live calls (`ts`) and rollups of pruned days (`day`) in
     /// `[from, to)` (whole days, or today's part of one).

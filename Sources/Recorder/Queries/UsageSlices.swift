@@ -31,6 +31,7 @@ public struct UsageMeasures: Sendable, Equatable {
     public var ttftMs: Double = 0
     public var ttftCalls: Int64 = 0
     public var overheadMs: Double = 0
+    /// Calls with a prompt analysis (heatmap and waste); the section sums cover only them.
     public var analysedCalls: Int64 = 0
     public var heatSystem: Int64 = 0
     public var heatTools: Int64 = 0
@@ -42,21 +43,34 @@ public struct UsageMeasures: Sendable, Equatable {
     public var wasteRepeated: Int64 = 0
     public var emptyMessages: Int64 = 0
     public var messageCount: Int64 = 0
+    /// Successful calls whose system prompt and tools (≥ 1,024 tokens) read nothing from cache.
     public var uncachedSystemCalls: Int64 = 0
     public var uncachedSystemTokens: Int64 = 0
+    /// Calls that set an output cap, the caps' sum, and the output of those calls.
     public var cappedCalls: Int64 = 0
     public var capTokens: Int64 = 0
     public var cappedOutputTokens: Int64 = 0
+    /// Capped calls that used under 10% of their cap, and calls that hit it.
     public var capLowUseCalls: Int64 = 0
     public var capHitCalls: Int64 = 0
+    /// Calls with a prompt above 32k tokens, and their tokens above 32k.
     public var largePromptCalls: Int64 = 0
     public var largePromptExcess: Int64 = 0
+    /// Calls of 20 s or more, and answers of 1,000 tokens or more.
     public var slowCalls: Int64 = 0
     public var longOutputCalls: Int64 = 0
 
     public init() {}
 
+    public static func + (lhs: UsageMeasures, rhs: UsageMeasures) -> UsageMeasures {
+        var sum = lhs
+        sum += rhs
+        return sum
+    }
+
     /// Adds the measures of a disjoint group of calls.
+    public static func += (lhs: inout UsageMeasures, rhs: UsageMeasures) { lhs.add(rhs) }
+
     mutating func add(_ other: UsageMeasures) {
         calls += other.calls
         rateLimited += other.rateLimited

@@ -8,6 +8,7 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
     private struct State {
         var items: Deque<Element> = []
         var dropped: Int64 = 0
+        var accepted: Int64 = 0
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
     }
@@ -28,6 +29,7 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
                 return (false, nil)
             }
             state.items.append(element)
+            state.accepted += 1
             let waiter = state.waiter
             state.waiter = nil
             return (true, waiter)
@@ -61,6 +63,17 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
         }
     }
 
+    /// Takes what is queued now, without waiting.
+    public func takeAvailable(limit: Int) -> [Element] {
+        guard limit > 0 else { return [] }
+        return state.withLock { state in
+            let count = min(limit, state.items.count)
+            let batch = Array(state.items.prefix(count))
+            state.items.removeFirst(count)
+            return batch
+        }
+    }
+
     /// Stops accepting elements; `take` drains what is left, then returns empty batches.
     public func close() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -75,4 +88,8 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
     public var isClosed: Bool { state.withLock { $0.closed } }
     public var count: Int { state.withLock { $0.items.count } }
     public var dropped: Int64 { state.withLock { $0.dropped } }
+    /// Accepted and dropped since the start, and waiting now, read together.
+    public var counters: (accepted: Int64, dropped: Int64, pending: Int) {
+        state.withLock { ($0.accepted, $0.dropped, $0.items.count) }
+    }
 }

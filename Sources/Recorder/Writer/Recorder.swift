@@ -15,7 +15,7 @@ public final class Recorder: Sendable {
     }
 
     public let store: CallStore
-    private let queue: RecordQueue
+    private let queue: BoundedQueue<CallRecord>
     private let batchLimit: Int
     private let linger: Duration
     private let logger: Logger
@@ -32,7 +32,7 @@ public final class Recorder: Sendable {
                 logger: Logger = Logger(label: "tokenlens.recorder"),
                 onCommit: @escaping @Sendable ([CallRecord]) -> Void = { _ in }) {
         self.store = store
-        self.queue = RecordQueue(capacity: queueCapacity)
+        self.queue = BoundedQueue(capacity: queueCapacity)
         self.batchLimit = batchLimit
         self.linger = linger
         self.logger = logger

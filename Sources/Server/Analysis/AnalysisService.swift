@@ -47,6 +47,25 @@ final class AnalysisService: Sendable {
             .map { UsageGroup($0, plan: plan) }
     }
 
+    /// The window's figures per day (every day of it, oldest first; zero where there were no
+    /// calls) and in total.
+    struct DailyFigures {
+        var days: [(day: Int64, figures: UsageFigures)]
+        var total: UsageFigures
+    }
+
+    func daily(_ window: TimeWindow) async throws -> DailyFigures {
+        var byDay: [Int64: UsageFigures] = [:]
+        var total = UsageFigures()
+        for group in try await groups(window, by: [.day]) {
+            if let day = group.day { byDay[day] = group.figures }
+            total += group.figures
+        }
+        let firstDay = window.startMicros / Self.microsPerDay
+        let days = (0..<Int64(window.days)).map { firstDay + $0 }
+        return DailyFigures(days: days.map { ($0, byDay[$0] ?? UsageFigures()) }, total: total)
+    }
+
     // MARK: - Forecast
 
     struct Forecast {

@@ -6,18 +6,9 @@ import Recorder
 enum CacheTrendEndpoint {
     static func reply(_ service: AnalysisService, _ query: AnalysisQuery) async throws -> AnalysisAPI.Reply {
         let window = service.window(days: query.days(default: 30))
-        var byDay: [Int64: UsageFigures] = [:]
-        var total = UsageFigures()
-        for group in try await service.groups(window, by: [.day]) {
-            if let day = group.day { byDay[day] = group.figures }
-            total += group.figures
-        }
-        let firstDay = window.startMicros / AnalysisService.microsPerDay
-        let days = (0..<Int64(window.days)).map { firstDay + $0 }
-        let rates: [Double?] = days.map { day in
-            guard let figures = byDay[day], figures.promptTokens > 0 else { return nil }
-            return figures.cacheHitRate
-        }
+        let daily = try await service.daily(window)
+        let total = daily.total
+        let rates: [Double?] = daily.days.map { $0.figures.promptTokens > 0 ? $0.figures.cacheHitRate : nil }
         let trend = CacheTrend.of(rates)
         var json = JSONText(capacity: 200 * window.days)
         json.beginObject()
@@ -35,8 +26,7 @@ enum CacheTrendEndpoint {
         json.endObject()
         json.key("daily")
         json.beginArray()
-        for (index, day) in days.enumerated() {
-            let figures = byDay[day] ?? UsageFigures()
+        for (index, (day, figures)) in daily.days.enumerated() {
             json.beginObject()
             json.field("date", AnalysisJSON.date(day: day))
             json.field("hit_rate", double: rates[index].map(AnalysisJSON.ratio))

@@ -7,25 +7,19 @@ import Recorder
 enum TokenBreakdownEndpoint {
     static func reply(_ service: AnalysisService, _ query: AnalysisQuery) async throws -> AnalysisAPI.Reply {
         let window = service.window(days: query.days(default: 30))
-        var byDay: [Int64: UsageFigures] = [:]
-        var total = UsageFigures()
-        for group in try await service.groups(window, by: [.day]) {
-            if let day = group.day { byDay[day] = group.figures }
-            total += group.figures
-        }
-        let firstDay = window.startMicros / AnalysisService.microsPerDay
+        let daily = try await service.daily(window)
         var json = JSONText(capacity: 600 * window.days)
         json.beginObject()
         AnalysisJSON.window(window, into: &json)
         json.key("totals")
-        write(total, into: &json)
+        write(daily.total, into: &json)
         json.key("daily")
         json.beginArray()
-        for offset in 0..<Int64(window.days) {
+        for (day, figures) in daily.days {
             json.beginObject()
-            json.field("date", AnalysisJSON.date(day: firstDay + offset))
+            json.field("date", AnalysisJSON.date(day: day))
             json.key("breakdown")
-            write(byDay[firstDay + offset] ?? UsageFigures(), into: &json)
+            write(figures, into: &json)
             json.endObject()
         }
         json.endArray()
