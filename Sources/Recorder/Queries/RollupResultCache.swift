@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Results of queries over completed days' rollups, kept while those days' rollups are
-/// unchanged (the hash of their build stamps): a completed day changes only when it is rebuilt,
-/// so a repeated view reads only today's hours and the current hour again.
+/// Answers of queries over a window's completed days, kept while those days are unchanged (a
+/// stamp: the hash of the days' rollup build times, or of their versions): a completed day
+/// changes only when a call of it is written, pruned or rolled up again, so a repeated view
+/// reads only today.
 final class RollupResultCache: Sendable {
     static let capacity = 256
 
