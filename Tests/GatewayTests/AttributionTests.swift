@@ -15,9 +15,23 @@ struct ProxyRouteTests {
         #expect(ProxyRoute(path: "/api/status") == nil)
     }
 
-    @Test func upstreamURLKeepsPathAndQuery() {
-        #expect(ProxyEngine.upstreamURL(base: "http://h:1/", path: "/v1beta/models/x:streamGenerateContent", query: "alt=sse")
-                == "http://h:1/v1beta/models/x:streamGenerateContent?alt=sse")
+}
+
+struct UpstreamEndpointTests {
+    @Test func baseURLsParse() throws {
+        let plain = try #require(UpstreamEndpoint(baseURL: "http://127.0.0.1:8080/"))
+        #expect(!plain.secure && plain.host == "127.0.0.1" && plain.port == 8080 && plain.basePath == "")
+        #expect(plain.authority == "127.0.0.1:8080" && plain.serverName == nil)
+        let tls = try #require(UpstreamEndpoint(baseURL: "https://api.openai.com"))
+        #expect(tls.secure && tls.port == 443 && tls.serverName == "api.openai.com" && tls.authority == "api.openai.com")
+        let prefixed = try #require(UpstreamEndpoint(baseURL: "HTTPS://gateway.example:8443/openai/"))
+        #expect(prefixed.secure && prefixed.port == 8443 && prefixed.basePath == "/openai")
+        let v6 = try #require(UpstreamEndpoint(baseURL: "http://[::1]:9000"))
+        #expect(v6.host == "::1" && v6.port == 9000 && v6.authority == "[::1]:9000" && v6.serverName == nil)
+        #expect(UpstreamEndpoint(baseURL: "http://[::1]")?.port == 80)
+        for bad in ["api.openai.com", "ftp://h", "http://", "http://h:0", "http://h:x", "http://[::1"] {
+            #expect(UpstreamEndpoint(baseURL: bad) == nil, "\(bad)")
+        }
     }
 }
 

@@ -172,7 +172,9 @@ class Daemon:
     """A running `tokenlens daemon` on a temp config; logs captured to a file."""
 
     def __init__(self, workdir: Path, providers: dict[str, str], max_body_bytes: int | None = 65536,
-                 data_dir: Path | None = None, extra_toml: str = "", storage_toml: str = ""):
+                 data_dir: Path | None = None, extra_toml: str = "", storage_toml: str = "",
+                 env: dict[str, str] | None = None):
+        self.env = {**os.environ, **env} if env else None
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = Path(data_dir) if data_dir else self.workdir / "data"
@@ -195,7 +197,7 @@ class Daemon:
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
             [TOKENLENS_BIN, "daemon", "--config", str(self.config), "--port", "0"],
-            stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL)
+            stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL, env=self.env)
         line = [None]
 
         def read():

@@ -81,6 +81,10 @@ def test_concurrent_calls_cannot_overshoot_a_limit(fake, tmp_path):
         retry_bound = seconds_to_utc_midnight() + 2
         with ThreadPoolExecutor(max_workers=64) as pool:
             results = list(pool.map(lambda _: chat(d, "burst", max_tokens=5000, extra_headers=USAGE), range(500)))
+        # Calls refused while others held reservations can leave a little of the limit unused
+        # when the burst ends (how much depends on timing); calls one at a time use up the rest.
+        while results[-1][0] == 200 or len(results) == 500:
+            results.append(chat(d, "burst", max_tokens=5000, extra_headers=USAGE))
         ok = [r for r in results if r[0] == 200]
         blocked = [r for r in results if r[0] != 200]
         assert ok and blocked
@@ -88,7 +92,7 @@ def test_concurrent_calls_cannot_overshoot_a_limit(fake, tmp_path):
         for status, headers, body in blocked:
             assert 0 < int(headers["retry-after"]) <= retry_bound
             assert "source \"burst\" reached its daily limit" in json.loads(body)["error"]["message"]
-        recs = records(d, "burst", count=500)
+        recs = records(d, "burst", count=len(results))
         spent = sum(r["cost_usd"] or 0 for r in recs if r["outcome"] == "ok")
         # One call's reservation: 5000 output tokens × $2/Mtok plus its prompt's bytes at $0.25/Mtok.
         reservation = 5000 * 2e-6 + 200 * 0.25e-6

@@ -235,3 +235,82 @@ def test_stream_events_split_across_chunks(fake, daemon, tag, case, piece):
     sent = fake.requests_tagged(tag)
     assert len(sent) == 1 and sent[0]["path"] == upstream_path
     assert_record(daemon.wait_tag(tag), **expected)
+
+
+# ------------------------------------------------------------------ TLS to the provider
+@pytest.fixture(scope="module")
+def tls_upstream(tmp_path_factory):
+    """The fake provider behind TLS, with a certificate for localhost that no system trusts."""
+    import ssl
+    import subprocess
+    import threading
+
+    import fake_upstream
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True)
+    server = fake_upstream.FakeUpstreamServer(("127.0.0.1", 0))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://localhost:{server.server_address[1]}", cert
+    server.shutdown()
+    server.server_close()
+
+
+def test_tls_upstream_stream_and_json(tls_upstream, make_daemon, tag):
+    """TokenLens reaches an https:// provider, verifying its certificate (here trusted through
+    SSL_CERT_FILE), over pooled connections, for plain and streamed answers."""
+    base, cert = tls_upstream
+    d = make_daemon({"openai": base}, env={"SSL_CERT_FILE": str(cert)})
+    c = openai.OpenAI(api_key=OPENAI_KEY, base_url=d.proxy("openai"), max_retries=0, default_headers=tag_headers(tag))
+    for _ in range(3):
+        r = c.chat.completions.create(model="gpt-5-mini", messages=MSGS)
+        assert r.usage.prompt_tokens == 1843
+    chunks = list(c.chat.completions.create(model="gpt-4.1-mini", messages=MSGS, stream=True))
+    assert "".join(ch.choices[0].delta.content or "" for ch in chunks) == "The capital of France is Paris."
+    recs = d.wait_tag(tag, count=4)
+    assert_record([r for r in recs if r["stream"]][0], provider="openai", **CHAT_STREAM)
+    for rec in [r for r in recs if not r["stream"]]:
+        assert_record(rec, provider="openai", **CHAT)
+
+
+def test_tls_upstream_with_an_untrusted_certificate_is_refused(tls_upstream, make_daemon, tag):
+    base, _ = tls_upstream
+    d = make_daemon({"openai": base}, env={"SSL_CERT_FILE": ""})
+    c = openai.OpenAI(api_key=OPENAI_KEY, base_url=d.proxy("openai"), max_retries=0, default_headers=tag_headers(tag))
+    with pytest.raises(openai.APIStatusError) as raised:
+        c.chat.completions.create(model="gpt-5-mini", messages=MSGS)
+    assert raised.value.status_code == 502
+    assert "certificate" in raised.value.message.lower() or "handshake" in raised.value.message.lower()
+    rec = d.wait_tag(tag)
+    assert rec["outcome"] == "upstream_error" and rec["status_code"] == 502
+
+
+# ------------------------------------------------------------------ one connection, many requests
+def test_pipelined_requests_are_answered_in_order(fake, daemon, tag):
+    """Requests sent back to back on one connection, proxied and API ones mixed, come back in
+    the order they were sent."""
+    body = json.dumps({"model": "gpt-5-mini", "messages": MSGS}).encode()
+    proxied = raw_post_bytes("/proxy/openai/v1/chat/completions", body,
+                             {**OPENAI_AUTH, **tag_headers(tag), "Connection": "keep-alive"})
+    status = b"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    closing = b"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=10)
+    s.sendall(proxied + status + proxied + closing)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    heads = [part.split(b"\r\n", 1)[0] for part in data.split(b"HTTP/1.1 ")[1:]]
+    assert len(heads) == 4, data[:2000]
+    order = [b"x-tokenlens-request-id" in part.lower() for part in data.split(b"HTTP/1.1 ")[1:]]
+    assert order == [True, False, True, False]
+    assert all(h.startswith(b"200") for h in heads), heads
+    assert len(daemon.wait_tag(tag, count=2)) == 2

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Guardrails
 import HTTPTypes
@@ -15,7 +14,7 @@ import Providers
 /// path out of here, including every error and every failed attempt, produces a record.
 public final class ProxyEngine: Sendable {
     let snapshots: SnapshotStore
-    let upstream: UpstreamClient
+    public let upstream: UpstreamPool
     let ids: RequestIDGenerator
     let logger: Logger
     let sink: @Sendable (CallRecord) -> Void
@@ -36,7 +35,7 @@ public final class ProxyEngine: Sendable {
     public static let requestIDHeader = HTTPField.Name("X-TokenLens-Request-Id")!
     public static let policyHeader = HTTPField.Name("X-TokenLens-Policy")!
 
-    public init(snapshots: SnapshotStore, upstream: UpstreamClient, ids: RequestIDGenerator = RequestIDGenerator(),
+    public init(snapshots: SnapshotStore, upstream: UpstreamPool, ids: RequestIDGenerator = RequestIDGenerator(),
                 ledger: SpendLedger = SpendLedger(), latency: LatencyTracker = LatencyTracker(),
                 random: RoutingRandom = RoutingRandom(), fallback: FallbackPolicy = FallbackPolicy(),
                 dedup: DedupCache = DedupCache(),
@@ -57,8 +56,8 @@ public final class ProxyEngine: Sendable {
         self.sink = sink
     }
 
-    public func handle<Body: AsyncSequence>(_ head: ProxyRequestHead, body: Body) async -> ProxyResponse
-    where Body.Element == ByteBuffer {
+    /// Starts a call whose head has arrived: its id, clock, snapshot and attribution.
+    func start(_ head: ProxyRequestHead) -> ProxyCall {
         let stopwatch = Stopwatch()
         let snapshot = snapshots.snapshot
         let now = Date()
@@ -69,43 +68,61 @@ public final class ProxyEngine: Sendable {
             id: id, timestampMicros: Int64(now.timeIntervalSince1970 * 1_000_000),
             provider: route?.providerName ?? "unknown", endpoint: Endpoint.other.rawValue,
             source: attribution.source, tags: attribution.tags, policyVersion: snapshot.version)
+        if let route, let provider = route.provider {
+            draft.provider = provider.rawValue
+            draft.endpoint = RequestInspector.endpoint(provider: provider, method: head.method, path: route.upstreamPath).rawValue
+        }
+        return ProxyCall(head: head, snapshot: snapshot, stopwatch: stopwatch, now: now, route: route,
+                         attribution: attribution, draft: draft)
+    }
 
-        guard let route, let provider = route.provider else {
-            let name = route?.providerName ?? ""
-            return reject(draft, provider: nil, status: 404, code: "unknown_provider", blockedBy: "request.unknown_provider",
+    /// Refusals that do not need the body: an unknown provider, a killed source.
+    func refusalBeforeBody(_ call: ProxyCall) -> ProxyResponse? {
+        guard let route = call.route, let provider = route.provider else {
+            let name = call.route?.providerName ?? ""
+            return reject(call.draft, provider: nil, status: 404, code: "unknown_provider", blockedBy: "request.unknown_provider",
                           message: "unknown provider '\(name)': use /proxy/openai/..., /proxy/anthropic/... or /proxy/google/...",
-                          snapshot: snapshot, stopwatch: stopwatch)
+                          snapshot: call.snapshot, stopwatch: call.stopwatch)
         }
-        draft.provider = provider.rawValue
-        draft.endpoint = RequestInspector.endpoint(provider: provider, method: head.method, path: route.upstreamPath).rawValue
-
-        if let kill = snapshot.rules.killSwitches[attribution.source] {
-            return reject(draft, provider: provider, status: 403, code: "kill_switch", blockedBy: "kill_switch:\(kill.source)",
+        if let kill = call.snapshot.rules.killSwitches[call.attribution.source] {
+            return reject(call.draft, provider: provider, status: 403, code: "kill_switch", blockedBy: "kill_switch:\(kill.source)",
                           message: "TokenLens refused this call: source \"\(kill.source)\" is stopped by a kill switch (\(kill.origin))",
-                          snapshot: snapshot, stopwatch: stopwatch)
+                          snapshot: call.snapshot, stopwatch: call.stopwatch)
         }
+        return nil
+    }
 
-        // Read the body, bounded by the configured limit.
-        let limit = snapshot.server.maxBodyBytes
-        var requestBody = ByteBuffer()
-        do {
-            for try await part in body {
-                if requestBody.readableBytes + part.readableBytes > limit {
-                    return reject(draft, provider: provider, status: 413, code: "request_too_large",
-                                  blockedBy: "server.max_body_bytes",
-                                  message: "the request body is larger than the \(limit)-byte limit ([server] max_body_bytes in config.toml)",
-                                  snapshot: snapshot, stopwatch: stopwatch)
-                }
-                var part = part
-                requestBody.writeBuffer(&part)
-            }
-        } catch {
-            var record = draft
-            record.outcome = .clientCancelled
-            record.errorMessage = "the client disconnected while sending the request"
-            finishWithoutUpstream(&record, status: 499, snapshot: snapshot, stopwatch: stopwatch)
-            return ProxyResponse(status: 400, headers: responseHeaders(id: id, snapshot: snapshot), body: .complete(""))
-        }
+    /// The body passed the configured limit ([server] max_body_bytes).
+    func bodyTooLarge(_ call: ProxyCall) -> ProxyResponse {
+        if let refusal = refusalBeforeBody(call) { return refusal }
+        let limit = call.snapshot.server.maxBodyBytes
+        return reject(call.draft, provider: call.route?.provider, status: 413, code: "request_too_large",
+                      blockedBy: "server.max_body_bytes",
+                      message: "the request body is larger than the \(limit)-byte limit ([server] max_body_bytes in config.toml)",
+                      snapshot: call.snapshot, stopwatch: call.stopwatch)
+    }
+
+    /// The client went away before its request body was complete.
+    func cancelledWhileSending(_ call: ProxyCall) {
+        var record = call.draft
+        record.outcome = .clientCancelled
+        record.errorMessage = "the client disconnected while sending the request"
+        finishWithoutUpstream(&record, status: 499, snapshot: call.snapshot, stopwatch: call.stopwatch)
+    }
+
+    /// Everything decided before anything goes upstream, once the body is complete: inspect,
+    /// route, guardrails, dedup, budgets. Either an answer (a refusal or a replay) or a plan to
+    /// forward the call.
+    func decide(_ call: ProxyCall, body requestBody: ByteBuffer) -> ProxyDecision {
+        if let refusal = refusalBeforeBody(call) { return .respond(refusal) }
+        let head = call.head
+        let snapshot = call.snapshot
+        let stopwatch = call.stopwatch
+        let attribution = call.attribution
+        let now = call.now
+        let id = call.draft.id
+        var draft = call.draft
+        guard let route = call.route, let provider = route.provider else { preconditionFailure("refused above") }
 
         let facts: RequestFacts
         do {
@@ -114,9 +131,9 @@ public final class ProxyEngine: Sendable {
                                              query: head.query, body: bytes)
             }
         } catch {
-            return reject(draft, provider: provider, status: 400, code: "invalid_json", blockedBy: "request.invalid_json",
-                          message: "the request body is not valid JSON (\(error))",
-                          snapshot: snapshot, stopwatch: stopwatch, capturing: (head, requestBody))
+            return .respond(reject(draft, provider: provider, status: 400, code: "invalid_json", blockedBy: "request.invalid_json",
+                                   message: "the request body is not valid JSON (\(error))",
+                                   snapshot: snapshot, stopwatch: stopwatch, capturing: (head, requestBody)))
         }
         draft.endpoint = facts.endpoint.rawValue
         draft.requestedModel = facts.model
@@ -138,9 +155,9 @@ public final class ProxyEngine: Sendable {
             let findings = guardrails.scanRequest(PromptExtractor.extract(provider: provider, endpoint: facts.endpoint, body: json))
             draft.findings = GuardrailMessages.samples(findings)
             if let blocking = findings.firstBlocking {
-                return reject(draft, provider: provider, status: 400, code: "guardrail", blockedBy: "guardrail:\(blocking.rule)",
-                              message: GuardrailMessages.block(blocking, rules: snapshot.rules.source),
-                              snapshot: snapshot, stopwatch: stopwatch)
+                return .respond(reject(draft, provider: provider, status: 400, code: "guardrail", blockedBy: "guardrail:\(blocking.rule)",
+                                       message: GuardrailMessages.block(blocking, rules: snapshot.rules.source),
+                                       snapshot: snapshot, stopwatch: stopwatch))
             }
         }
 
@@ -151,7 +168,7 @@ public final class ProxyEngine: Sendable {
             let key = DedupCache.key(provider: provider, method: head.method, path: route.upstreamPath, query: head.query,
                                      model: decision.model, body: requestBody, headers: head.headers)
             if let hit = dedup.lookup(key, ttlSeconds: snapshot.dedup.ttlSeconds) {
-                return replay(hit, draft: draft, snapshot: snapshot, stopwatch: stopwatch)
+                return .respond(replay(hit, draft: draft, snapshot: snapshot, stopwatch: stopwatch))
             }
             dedupKey = key
         }
@@ -169,9 +186,9 @@ public final class ProxyEngine: Sendable {
             case .refused(let refusal):
                 var headers = responseHeaders(id: id, snapshot: snapshot)
                 headers[.retryAfter] = String(refusal.retryAfterSeconds)
-                return reject(draft, provider: provider, status: 429, code: "tokenlens_limit", blockedBy: refusal.rule,
-                              message: "TokenLens refused this call: \(refusal.message); try again in \(refusal.retryAfterSeconds) s",
-                              snapshot: snapshot, stopwatch: stopwatch, extraHeaders: headers, capturing: (head, requestBody))
+                return .respond(reject(draft, provider: provider, status: 429, code: "tokenlens_limit", blockedBy: refusal.rule,
+                                       message: "TokenLens refused this call: \(refusal.message); try again in \(refusal.retryAfterSeconds) s",
+                                       snapshot: snapshot, stopwatch: stopwatch, extraHeaders: headers, capturing: (head, requestBody)))
             case .admitted(let held):
                 reservation = held
                 draft.rules += held.warnings.map { "warn:\($0.rule)" }
@@ -179,9 +196,10 @@ public final class ProxyEngine: Sendable {
         }
 
         let analysis = analyze(facts: facts, body: requestBody, draft: &draft)
-        return await forward(head: head, route: route, provider: provider, facts: facts, body: requestBody,
-                             models: chain, draft: draft, reservation: reservation, dedupKey: dedupKey,
-                             analysis: analysis, snapshot: snapshot, stopwatch: stopwatch)
+        return .forward(ForwardPlan(head: head, route: route, provider: provider, facts: facts, body: requestBody,
+                                    models: chain, draft: draft, reservation: reservation, dedupKey: dedupKey,
+                                    analysis: analysis, snapshot: snapshot, stopwatch: stopwatch,
+                                    capture: makeCapture(head: head, route: route, body: requestBody, draft: draft, snapshot: snapshot)))
     }
 
     public static let cacheHeader = HTTPField.Name("X-TokenLens-Cache")!
@@ -211,166 +229,33 @@ public final class ProxyEngine: Sendable {
         return [primary] + chain.fallbacks.map { snapshot.rules.aliases[$0]?.target ?? $0 }
     }
 
-    /// Sends the call, walking the fallback chain while attempts fail with 5xx, 429, a refused
-    /// connection or a timeout, as long as no byte has reached the client. Failed attempts are
-    /// recorded on their own (`<id>.<n>`); the final answer is relayed and recorded under `id`.
-    func forward(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
-                 models: [String?], draft: CallRecord, reservation: SpendLedger.Reservation?, dedupKey: String?,
-                 analysis: Task<RequestAnalysis?, Never>?, snapshot: PolicySnapshot, stopwatch: Stopwatch) async -> ProxyResponse {
-        let settings = snapshot.settings(for: provider)
-        let injectUsage = facts.needsInjectedStreamUsage
-        let ledger = self.ledger
-        let latency = self.latency
-        var failedRules: [String] = []
-        let capture = makeCapture(head: head, route: route, body: body, draft: draft, snapshot: snapshot)
-        for (index, model) in models.enumerated() {
-            let attempt = index + 1
-            let isLast = index == models.count - 1
-            var record = draft
-            record.model = model
-            record.attempts = attempt
-            record.rules += failedRules
-            let attemptClock = Stopwatch()
-            let request = makeRequest(head: head, route: route, provider: provider, facts: facts, body: body,
-                                      model: model, injectUsage: injectUsage, baseURL: settings.baseURL)
-            let preUpstreamMs = stopwatch.elapsedMs
-            do {
-                let response = try await upstream.execute(request, timeoutSeconds: settings.timeoutSeconds)
-                let status = Int(response.status.code)
-                if !isLast, FallbackPolicy.isRetryable(status: status) {
-                    let message = await Self.drainError(response)
-                    recordFailedAttempt(record, status: status, message: message ?? "upstream answered \(status)",
-                                        attempt: attempt, clock: attemptClock, snapshot: snapshot)
-                    latency.record(model: model ?? "", latencyMs: attemptClock.elapsedMs, failed: true)
-                    failedRules.append("fallback:\(model ?? "?")")
-                    try? await Task.sleep(for: .milliseconds(Int64(fallback.delayMs(afterAttempt: attempt, retryAfter: response.headers.first(name: "retry-after")))))
-                    continue
-                }
-                capture?.response(status: status, headers: response.headers)
-                let finalizer = CallFinalizer(
-                    draft: record, facts: facts, snapshot: snapshot, stopwatch: stopwatch, preUpstreamMs: preUpstreamMs,
-                    pendingStatus: status, analysis: analysis, capture: capture,
-                    onFinish: { finished in
-                        if let reservation { ledger.settle(reservation, actual: finished.costPicodollars ?? 0, calledUpstream: true) }
-                        if let model = finished.model {
-                            latency.record(model: model, latencyMs: finished.latencyMs, failed: finished.outcome == .upstreamError)
-                        }
-                    },
-                    sink: sink)
-                var headers = ForwardedHeaders.clientResponse(response.headers, keepLength: !injectUsage)
-                headers[Self.requestIDHeader] = draft.id
-                headers[Self.policyHeader] = snapshot.version
-                let guardrails = snapshot.rules.guardrails
-                if guardrails.scansResponses, !facts.stream, (200..<300).contains(status) {
-                    return await screenWholeResponse(response, headers: headers, facts: facts, provider: provider,
-                                                     finalizer: finalizer, snapshot: snapshot)
-                }
-                var cachedHeaders = headers
-                cachedHeaders[Self.requestIDHeader] = nil
-                cachedHeaders[Self.policyHeader] = nil
-                let relay = ResponseRelay(upstream: response, facts: facts, finalizer: finalizer, hidesInjectedUsage: injectUsage,
-                                          dedup: dedupKey.map { (dedup, $0, cachedHeaders) },
-                                          guardrails: guardrails.scansResponses ? guardrails : nil, rules: snapshot.rules.source)
-                return ProxyResponse(status: status, headers: headers, body: .relay(relay))
-            } catch {
-                let failure = UpstreamFailure(error, baseURL: settings.baseURL)
-                logger.warning("upstream call failed", metadata: ["id": "\(draft.id)", "provider": "\(provider.rawValue)",
-                                                                  "attempt": "\(attempt)", "error": "\(failure.message)"])
-                latency.record(model: model ?? "", latencyMs: attemptClock.elapsedMs, failed: true)
-                if !isLast {
-                    recordFailedAttempt(record, status: failure.status, message: failure.message, attempt: attempt,
-                                        clock: attemptClock, snapshot: snapshot)
-                    failedRules.append("fallback:\(model ?? "?")")
-                    try? await Task.sleep(for: .milliseconds(Int64(fallback.delayMs(afterAttempt: attempt, retryAfter: nil))))
-                    continue
-                }
-                record.outcome = .upstreamError
-                record.errorMessage = failure.message
-                finishWithoutUpstream(&record, status: failure.status, snapshot: snapshot, stopwatch: stopwatch,
-                                      upstreamMs: attemptClock.elapsedMs, analysis: analysis)
-                if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: true) }
-                var headers = responseHeaders(id: draft.id, snapshot: snapshot)
-                headers[.contentType] = "application/json"
-                let errorBody = ProviderErrorBody.json(provider: provider, status: failure.status, message: failure.message,
-                                                       code: failure.code)
-                capture?.response(status: failure.status, body: errorBody)
-                capture?.finish(record)
-                return ProxyResponse(status: failure.status, headers: headers, body: .complete(errorBody))
-            }
-        }
-        // Unreachable: the last model always returns above.
-        if let reservation { ledger.settle(reservation, actual: 0, calledUpstream: false) }
-        return ProxyResponse(status: 502, headers: responseHeaders(id: draft.id, snapshot: snapshot), body: .complete(""))
-    }
-
-    /// A non-streamed answer must be scanned before any of it is sent, so it is read whole:
-    /// blocked, the client gets the provider-shaped 400 instead (the call is still recorded with
-    /// what it cost); otherwise the bytes are sent as they came.
-    func screenWholeResponse(_ response: HTTPClientResponse, headers: HTTPFields, facts: RequestFacts, provider: Provider,
-                             finalizer: CallFinalizer, snapshot: PolicySnapshot) async -> ProxyResponse {
-        let status = Int(response.status.code)
-        let body: ByteBuffer
-        do {
-            body = try await response.body.collect(upTo: UsageTracker.maxBufferedBody)
-        } catch {
-            let failure = UpstreamFailure(error, baseURL: snapshot.settings(for: provider).baseURL)
-            finalizer.finish(.init(statusCode: failure.status, outcome: .upstreamError, usage: nil, errorMessage: failure.message))
-            var errorHeaders = responseHeaders(id: headers[Self.requestIDHeader] ?? "", snapshot: snapshot)
-            errorHeaders[.contentType] = "application/json"
-            return ProxyResponse(status: failure.status, headers: errorHeaders,
-                                 body: .complete(ProviderErrorBody.json(provider: provider, status: failure.status,
-                                                                        message: failure.message, code: failure.code)))
-        }
-        var decoded = Array(buffer: body)
-        if let encoding = response.headers.first(name: "content-encoding"), let inflater = Inflater(contentEncoding: encoding) {
-            var inflated: [UInt8] = []
-            body.withUnsafeReadableBytes { bytes in inflater.inflate(bytes) { inflated.append(contentsOf: $0) } }
-            decoded = inflated
-        }
-        var tracker = UsageTracker(facts: facts)
-        tracker.consume(decoded)
-        tracker.finish()
-        let findings = snapshot.rules.guardrails.scanResponse(provider: provider, endpoint: facts.endpoint, body: decoded)
-        if let blocking = findings.firstBlocking {
-            let message = GuardrailMessages.block(blocking, rules: snapshot.rules.source)
-            finalizer.finish(.init(statusCode: 400, outcome: .blocked, usage: tracker.usage(), blockedBy: "guardrail:\(blocking.rule)",
-                                   errorMessage: message, findings: GuardrailMessages.samples(findings)))
-            var errorHeaders = responseHeaders(id: headers[Self.requestIDHeader] ?? "", snapshot: snapshot)
-            errorHeaders[.contentType] = "application/json"
-            return ProxyResponse(status: 400, headers: errorHeaders,
-                                 body: .complete(ProviderErrorBody.json(provider: provider, status: 400, message: message, code: "guardrail")))
-        }
-        finalizer.finish(.init(statusCode: status, outcome: .ok, usage: tracker.usage(), findings: GuardrailMessages.samples(findings)))
-        return ProxyResponse(status: status, headers: headers, body: .replay([body]))
-    }
-
-    func makeRequest(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
-                     model: String?, injectUsage: Bool, baseURL: String) -> HTTPClientRequest {
-        var path = route.upstreamPath
-        var forwardBody = body
+    /// The upstream request for one attempt: the model swapped in (fallbacks, aliases), the
+    /// usage option injected when the client did not ask for it, the client's headers minus
+    /// hop-by-hop and TokenLens's own.
+    func upstreamRequest(_ plan: ForwardPlan, model: String?, endpoint: UpstreamEndpoint) -> (head: HTTPRequestHead, body: ByteBuffer?) {
+        var path = plan.route.upstreamPath
+        var forwardBody = plan.body
+        let facts = plan.facts
         if let model, model != facts.model {
-            if provider == .google, let original = facts.model {
+            if plan.provider == .google, let original = facts.model {
                 path = path.replacingOccurrences(of: "/models/\(original):", with: "/models/\(model):")
             } else if let range = facts.modelValueRange {
-                forwardBody = ByteBuffer(bytes: StreamUsageInjection.replacingModel(in: Array(buffer: body), valueRange: range, with: model))
+                forwardBody = ByteBuffer(bytes: StreamUsageInjection.replacingModel(in: Array(buffer: plan.body), valueRange: range, with: model))
             }
         }
+        let injectUsage = facts.needsInjectedStreamUsage
         if injectUsage {
             forwardBody = ByteBuffer(bytes: StreamUsageInjection.injectIncludeUsage(into: Array(buffer: forwardBody)))
         }
-        var request = HTTPClientRequest(url: Self.upstreamURL(base: baseURL, path: path, query: head.query))
-        request.method = HTTPMethod(rawValue: head.method)
-        request.headers = ForwardedHeaders.upstreamRequest(head.headers, identityOnly: injectUsage)
-        if forwardBody.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(head.method) {
-            request.body = .bytes(forwardBody)
-        }
-        return request
-    }
-
-    /// Reads a failed attempt's error body (bounded) for its message.
-    static func drainError(_ response: HTTPClientResponse) async -> String? {
-        guard let body = try? await response.body.collect(upTo: 256 * 1024) else { return nil }
-        return UsageTracker.errorMessage(fromBody: Array(buffer: body))
+        var uri = endpoint.basePath + path
+        if uri.isEmpty { uri = "/" }
+        if let query = plan.head.query, !query.isEmpty { uri += "?" + query }
+        var headers = ForwardedHeaders.upstreamRequest(plan.head.headers, identityOnly: injectUsage)
+        headers.replaceOrAdd(name: "host", value: endpoint.authority)
+        let hasBody = forwardBody.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(plan.head.method)
+        if hasBody { headers.replaceOrAdd(name: "content-length", value: String(forwardBody.readableBytes)) }
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: plan.head.method), uri: uri, headers: headers)
+        return (head, hasBody ? forwardBody : nil)
     }
 
     func recordFailedAttempt(_ record: CallRecord, status: Int, message: String, attempt: Int, clock: Stopwatch, snapshot: PolicySnapshot) {
@@ -392,13 +277,6 @@ public final class ProxyEngine: Sendable {
         let content = PromptExtractor.extract(provider: facts.provider, endpoint: facts.endpoint, body: json)
         let bytes = content.segments.reduce(0) { $0 + $1.text.utf8.count }
         return bytes > 0 ? bytes : body.readableBytes
-    }
-
-    static func upstreamURL(base: String, path: String, query: String?) -> String {
-        var url = base.hasSuffix("/") ? String(base.dropLast()) : base
-        url += path
-        if let query, !query.isEmpty { url += "?" + query }
-        return url
     }
 
     func responseHeaders(id: String, snapshot: PolicySnapshot) -> HTTPFields {
@@ -438,7 +316,7 @@ public final class ProxyEngine: Sendable {
                                query: head.query, requestHeaders: head.headers, requestBody: body)
     }
 
-    private func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
+    func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
                                        upstreamMs: Double = 0, analysis: Task<RequestAnalysis?, Never>? = nil) {
         record.statusCode = status
         record.latencyMs = stopwatch.elapsedMs

@@ -18,13 +18,11 @@ public struct ProxyRequestHead: Sendable {
     }
 }
 
-/// What the server sends back: a complete body (errors and blocks), or a relay that streams
-/// the upstream body as it arrives.
+/// An answer TokenLens gives itself, without a relayed upstream body: a refusal or error
+/// (complete body), or a stored answer replayed chunk by chunk (dedup).
 public struct ProxyResponse: Sendable {
     public enum Body: Sendable {
         case complete(String)
-        case relay(ResponseRelay)
-        /// A stored answer replayed chunk by chunk (dedup).
         case replay([ByteBuffer])
     }
 

@@ -1,166 +1,145 @@
-import AsyncHTTPClient
-import Guardrails
-import Policy
 import Foundation
+import Guardrails
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
+import Policy
 import Providers
 
-/// Passes an upstream response body to the client chunk by chunk, as it arrives, while a
-/// `UsageTracker` reads a copy (inflated if the provider compressed it). When the body ends,
-/// fails, or the client goes away, the call is finished with the usage seen.
-public final class ResponseRelay: Sendable {
-    let upstream: HTTPClientResponse
-    let facts: RequestFacts
-    let finalizer: CallFinalizer
-    let hidesInjectedUsage: Bool
-    let contentEncoding: String?
-    /// The client was promised a `Content-Length`: a short body must close the connection.
-    let hasLength: Bool
-
-    /// Where to keep the answer for replay, when dedup is on.
-    let dedup: (cache: DedupCache, key: String, headers: HTTPFields)?
-
-    /// Guardrails that scan the model's output as it streams (nil when none apply).
-    let guardrails: GuardrailSet?
-    let rules: GatewayRules?
-
-    init(upstream: HTTPClientResponse, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool,
-         dedup: (cache: DedupCache, key: String, headers: HTTPFields)? = nil, guardrails: GuardrailSet? = nil,
-         rules: GatewayRules? = nil) {
-        self.dedup = dedup
-        self.guardrails = guardrails
-        self.rules = rules
-        self.upstream = upstream
-        self.facts = facts
-        self.finalizer = finalizer
-        self.hidesInjectedUsage = hidesInjectedUsage
-        self.contentEncoding = upstream.headers.first(name: "content-encoding")
-        self.hasLength = upstream.headers.first(name: "content-length") != nil && !hidesInjectedUsage
+/// Reads an upstream response body as it is relayed to the client, chunk by chunk: a
+/// `UsageTracker` reads a copy (inflated if the provider compressed it), the injected OpenAI
+/// usage chunk is hidden, streaming guardrails watch the output, and the answer is kept for
+/// dedup replay. The proxy's channel handler drives it from the event loop and writes what it
+/// returns; when the body ends, fails, or the client goes away, the call is finished with the
+/// usage seen. Not thread-safe: it lives on one event loop.
+final class ResponseRelay {
+    /// What to do with one upstream chunk.
+    enum Step {
+        /// Send these bytes (nil: nothing to send for this chunk).
+        case send(ByteBuffer?)
+        /// A guardrail matched: send this error event, then end the response and drop the upstream.
+        case block(ByteBuffer)
     }
 
-    /// How a relay ended, for the server: a body cut short must not be finished as if it were
-    /// complete (a client waiting for the rest of a `Content-Length` would hang), so the
-    /// connection is closed instead.
-    public enum End: Sendable {
-        case complete
+    /// How a body that broke off ends for the client.
+    enum Failure {
+        /// Send this error event, then end the response normally (a stream the client's SDK raises on).
+        case endWith(ByteBuffer)
+        /// Close the connection: the client was promised a length, or nothing can be said in-band.
         case abortConnection
     }
 
-    /// Streams the body through `write`. Errors writing to the client end the relay quietly
-    /// (the call is recorded as cancelled); the upstream is abandoned with it.
-    public func run(write: (ByteBuffer) async throws -> Void) async -> End {
-        let status = Int(upstream.status.code)
-        let isError = status >= 400
-        var tracker = UsageTracker(facts: isError ? RequestFacts(provider: facts.provider, endpoint: .other) : facts)
-        var errorBody: [UInt8] = []
-        var filter = hidesInjectedUsage && !isError ? OpenAIUsageChunkFilter() : nil
-        let inflater = contentEncoding.flatMap { Inflater(contentEncoding: $0) }
-        var ttftMs: Double?
-        var captured: [ByteBuffer]? = dedup != nil && !isError ? [] : nil
-        var capturedBytes = 0
-        var scanner = isError ? nil : guardrails?.streamingScanner(provider: facts.provider, endpoint: facts.endpoint, format: facts.streamFormat)
+    private let status: Int
+    private let facts: RequestFacts
+    private let finalizer: CallFinalizer
+    private let isError: Bool
+    /// The client was promised a `Content-Length`: a short body must close the connection.
+    private let hasLength: Bool
+    /// Where to keep the answer for replay, when dedup is on.
+    private let dedup: (cache: DedupCache, key: String, headers: HTTPFields)?
+    private let rules: GatewayRules?
+
+    private var tracker: UsageTracker
+    private var errorBody: [UInt8] = []
+    private var filter: OpenAIUsageChunkFilter?
+    private let inflater: Inflater?
+    private var ttftMs: Double?
+    private var captured: [ByteBuffer]?
+    private var capturedBytes = 0
+    private var scanner: StreamingOutputScanner?
+    private var blocking: GuardrailFinding?
+    private let expectedLength: Int?
+    private var relayedBytes = 0
+    private var storedEarly = false
+    private var finished = false
+
+    init(status: Int, headers: HTTPHeaders, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool,
+         dedup: (cache: DedupCache, key: String, headers: HTTPFields)? = nil, guardrails: GuardrailSet? = nil,
+         rules: GatewayRules? = nil) {
+        self.status = status
+        self.facts = facts
+        self.finalizer = finalizer
+        self.dedup = dedup
+        self.rules = rules
+        isError = status >= 400
+        hasLength = headers.first(name: "content-length") != nil && !hidesInjectedUsage
+        tracker = UsageTracker(facts: isError ? RequestFacts(provider: facts.provider, endpoint: .other) : facts)
+        filter = hidesInjectedUsage && !isError ? OpenAIUsageChunkFilter() : nil
+        inflater = headers.first(name: "content-encoding").flatMap { Inflater(contentEncoding: $0) }
+        captured = dedup != nil && !isError ? [] : nil
+        var scanner = isError ? nil : guardrails?.streamingScanner(provider: facts.provider, endpoint: facts.endpoint,
+                                                                   format: facts.streamFormat)
         if scanner?.isActive == false { scanner = nil }
-        var blocking: GuardrailFinding?
-        // Only an uncompressed-or-not body relayed byte for byte has a length to count against.
-        let expectedLength = hasLength && filter == nil ? upstream.headers.first(name: "content-length").flatMap(Int.init) : nil
-        var relayedBytes = 0
-        var storedEarly = false
-        let bodyLog = finalizer.capture
+        self.scanner = scanner
+        // Only a body relayed byte for byte has a length to count against.
+        expectedLength = hasLength && filter == nil ? headers.first(name: "content-length").flatMap(Int.init) : nil
+    }
 
-        func observe(_ bytes: UnsafeRawBufferPointer) {
-            bodyLog?.append(bytes)
-            if isError {
-                if errorBody.count < 64 * 1024 { errorBody.append(contentsOf: bytes.prefix(64 * 1024 - errorBody.count)) }
-            } else {
-                tracker.consume(bytes)
-                if blocking == nil, let found = scanner?.consume(bytes) { blocking = found }
-            }
+    private func observe(_ bytes: UnsafeRawBufferPointer) {
+        finalizer.capture?.append(bytes)
+        if isError {
+            if errorBody.count < 64 * 1024 { errorBody.append(contentsOf: bytes.prefix(64 * 1024 - errorBody.count)) }
+        } else {
+            tracker.consume(bytes)
+            if blocking == nil, let found = scanner?.consume(bytes) { blocking = found }
         }
+    }
 
-        var iterator = upstream.body.makeAsyncIterator()
-        while true {
-            let chunk: ByteBuffer?
-            do {
-                chunk = try await iterator.next()
-            } catch {
-                // The upstream failed mid-body: tell the client in the provider's own terms.
-                tracker.finish()
-                let failure = UpstreamFailure(error, baseURL: "provider")
-                let message = "the upstream stream ended abnormally: \(failure.message)"
-                var end = End.abortConnection
-                if facts.stream, !isError, !hasLength {
-                    // A stream can end cleanly with an error event the client's SDK raises.
-                    let event = ProviderErrorBody.streamEvent(provider: facts.provider, format: facts.streamFormat,
-                                                              status: 502, message: message, code: "upstream_stream_error")
-                    if (try? await write(ByteBuffer(string: event))) != nil { end = .complete }
-                }
-                finalizer.finish(.init(statusCode: status, outcome: .upstreamError, usage: tracker.usage(),
-                                       errorMessage: message, ttftMs: ttftMs))
-                return end
-            }
-            guard let chunk else { break }
-            if ttftMs == nil { ttftMs = finalizer.elapsedMs }
-            chunk.withUnsafeReadableBytes { bytes in
-                if let inflater { inflater.inflate(bytes, into: observe) } else { observe(bytes) }
-            }
-            if let finding = blocking {
-                // The model's output broke a guardrail: end the stream with the provider's error.
-                tracker.finish()
-                let message = GuardrailMessages.block(finding, rules: rules)
-                let event = ProviderErrorBody.streamEvent(provider: facts.provider, format: facts.streamFormat,
-                                                          status: 400, message: message, code: "guardrail")
-                try? await write(ByteBuffer(string: event))
-                finalizer.finish(.init(statusCode: status, outcome: .blocked, usage: tracker.usage(),
-                                       blockedBy: "guardrail:\(finding.rule)", errorMessage: message, ttftMs: ttftMs,
-                                       findings: GuardrailMessages.samples(scanner?.findings ?? [finding])))
-                return .complete
-            }
-            let outgoing: ByteBuffer
-            if filter != nil {
-                let kept = chunk.withUnsafeReadableBytes { filter!.filter($0) }
-                if kept.isEmpty { continue }
-                outgoing = ByteBuffer(bytes: kept)
-            } else {
-                outgoing = chunk
-            }
-            if captured != nil {
-                capturedBytes += outgoing.readableBytes
-                if let cache = dedup?.cache, capturedBytes <= cache.maxEntryBytes { captured?.append(outgoing) } else { captured = nil }
-            }
-            relayedBytes += outgoing.readableBytes
-            // A client promised a Content-Length is done reading with the last byte, before
-            // this relay returns: keep the replay before sending that byte, so an identical
-            // request sent right after finds it.
-            if let dedup, let captured, let expectedLength, relayedBytes >= expectedLength, !storedEarly, scanner == nil {
-                storedEarly = true
-                tracker.finish()
-                let failure = tracker.streamError
-                if let record = finalizer.finish(.init(statusCode: status, outcome: failure == nil ? .ok : .upstreamError,
-                                                       usage: tracker.usage(), errorMessage: failure, ttftMs: ttftMs)),
-                   record.outcome == .ok, (200..<300).contains(status) {
-                    dedup.cache.store(dedup.key, DedupCache.Entry(status: status, headers: dedup.headers, chunks: captured,
-                                                                  storedAt: Date(), costPicodollars: record.costPicodollars ?? 0,
-                                                                  model: record.model, usage: record.usage))
-                }
-            }
-            do {
-                try await write(outgoing)
-            } catch {
-                tracker.finish()
-                finalizer.finish(.init(statusCode: status, outcome: .clientCancelled, usage: tracker.usage(),
-                                       errorMessage: "the client disconnected mid-response", ttftMs: ttftMs))
-                return .abortConnection
-            }
+    /// Reads one chunk of the upstream body and says what the client gets.
+    func consume(_ chunk: ByteBuffer) -> Step {
+        if ttftMs == nil { ttftMs = finalizer.elapsedMs }
+        chunk.withUnsafeReadableBytes { bytes in
+            if let inflater { inflater.inflate(bytes, into: observe) } else { observe(bytes) }
         }
-        if storedEarly { return .complete }
+        if let finding = blocking {
+            // The model's output broke a guardrail: end the stream with the provider's error.
+            tracker.finish()
+            let message = GuardrailMessages.block(finding, rules: rules)
+            let event = ProviderErrorBody.streamEvent(provider: facts.provider, format: facts.streamFormat,
+                                                      status: 400, message: message, code: "guardrail")
+            finish(.init(statusCode: status, outcome: .blocked, usage: tracker.usage(),
+                         blockedBy: "guardrail:\(finding.rule)", errorMessage: message, ttftMs: ttftMs,
+                         findings: GuardrailMessages.samples(scanner?.findings ?? [finding])))
+            return .block(ByteBuffer(string: event))
+        }
+        let outgoing: ByteBuffer
+        if filter != nil {
+            let kept = chunk.withUnsafeReadableBytes { filter!.filter($0) }
+            if kept.isEmpty { return .send(nil) }
+            outgoing = ByteBuffer(bytes: kept)
+        } else {
+            outgoing = chunk
+        }
+        if captured != nil {
+            capturedBytes += outgoing.readableBytes
+            if let cache = dedup?.cache, capturedBytes <= cache.maxEntryBytes { captured?.append(outgoing) } else { captured = nil }
+        }
+        relayedBytes += outgoing.readableBytes
+        // A client promised a Content-Length is done reading with the last byte: keep the
+        // replay before that byte is sent, so an identical request sent right after finds it.
+        if dedup != nil, let expectedLength, relayedBytes >= expectedLength, !storedEarly, scanner == nil {
+            storedEarly = true
+            tracker.finish()
+            let failure = tracker.streamError
+            let record = finish(.init(statusCode: status, outcome: failure == nil ? .ok : .upstreamError,
+                                      usage: tracker.usage(), errorMessage: failure, ttftMs: ttftMs))
+            keepForReplay(record)
+        }
+        return .send(outgoing)
+    }
+
+    /// The upstream body ended: returns the last bytes to send (the held-back part of a
+    /// filtered stream), and records the call.
+    func end() -> ByteBuffer? {
+        if storedEarly || finished { return nil }
         let finishing = Stopwatch()
+        var tail: ByteBuffer?
         if var remaining = filter {
-            let tail = remaining.finish()
+            let bytes = remaining.finish()
             filter = remaining
-            if !tail.isEmpty {
-                try? await write(ByteBuffer(bytes: tail))
-                captured?.append(ByteBuffer(bytes: tail))
+            if !bytes.isEmpty {
+                tail = ByteBuffer(bytes: bytes)
+                captured?.append(tail!)
             }
         }
         tracker.finish()
@@ -171,7 +150,7 @@ public final class ResponseRelay: Sendable {
         }
         let usage = isError ? nil : tracker.usage()
         let failure = isError ? (UsageTracker.errorMessage(fromBody: errorBody) ?? "upstream answered \(status)") : tracker.streamError
-        let record = finalizer.finish(.init(
+        let record = finish(.init(
             statusCode: status,
             outcome: blocking != nil ? .blocked : failure == nil ? .ok : .upstreamError,
             usage: usage,
@@ -180,11 +159,42 @@ public final class ResponseRelay: Sendable {
             ttftMs: ttftMs,
             postProcessingMs: finishing.elapsedMs,
             findings: GuardrailMessages.samples(scanner?.findings ?? [])))
-        if let dedup, let captured, let record, record.outcome == .ok, (200..<300).contains(status) {
-            dedup.cache.store(dedup.key, DedupCache.Entry(status: status, headers: dedup.headers, chunks: captured,
-                                                          storedAt: Date(), costPicodollars: record.costPicodollars ?? 0,
-                                                          model: record.model, usage: record.usage))
+        keepForReplay(record)
+        return tail
+    }
+
+    /// The upstream failed mid-body: tells the client in the provider's own terms when it can.
+    func upstreamFailed(_ failure: UpstreamFailure) -> Failure {
+        tracker.finish()
+        let message = "the upstream stream ended abnormally: \(failure.message)"
+        var end = Failure.abortConnection
+        if facts.stream, !isError, !hasLength {
+            // A stream can end cleanly with an error event the client's SDK raises.
+            let event = ProviderErrorBody.streamEvent(provider: facts.provider, format: facts.streamFormat,
+                                                      status: 502, message: message, code: "upstream_stream_error")
+            end = .endWith(ByteBuffer(string: event))
         }
-        return .complete
+        finish(.init(statusCode: status, outcome: .upstreamError, usage: tracker.usage(), errorMessage: message, ttftMs: ttftMs))
+        return end
+    }
+
+    /// The client went away: the call is recorded with what was seen so far.
+    func clientGone() {
+        tracker.finish()
+        finish(.init(statusCode: status, outcome: .clientCancelled, usage: tracker.usage(),
+                     errorMessage: "the client disconnected mid-response", ttftMs: ttftMs))
+    }
+
+    @discardableResult
+    private func finish(_ outcome: CallFinalizer.Outcome) -> CallRecord? {
+        finished = true
+        return finalizer.finish(outcome)
+    }
+
+    private func keepForReplay(_ record: CallRecord?) {
+        guard let dedup, let captured, let record, record.outcome == .ok, (200..<300).contains(status) else { return }
+        dedup.cache.store(dedup.key, DedupCache.Entry(status: status, headers: dedup.headers, chunks: captured,
+                                                      storedAt: Date(), costPicodollars: record.costPicodollars ?? 0,
+                                                      model: record.model, usage: record.usage))
     }
 }

@@ -35,16 +35,34 @@ public enum ComplexityScorer {
         signals.largeOutput = (maxOutputTokens ?? 0) > 4_000
         let queryIndex = content.lastUserMessageIndex
         let query = content.segments.filter { $0.messageIndex == queryIndex && $0.role == .user }.map(\.text).joined(separator: "\n")
-        let lower = query.lowercased()
-        signals.code = query.contains("```") || lower.contains("func ") || lower.contains("def ") || lower.contains("class ")
-            || lower.contains("#include") || query.contains("{\n") || query.contains("};")
-        signals.reasoning = reasoningWords.contains { lower.contains($0) }
-        signals.structuredOutput = structuredWords.contains { lower.contains($0) }
+        // Byte searches: Foundation's locale-aware `contains` cost more than the rest of the
+        // request analysis together, and every word here is ASCII.
+        let lower = Array(query.lowercased().utf8)
+        let has = { (word: String) in Self.contains(lower, word) }
+        signals.code = has("```") || has("func ") || has("def ") || has("class ") || has("#include") || has("{\n") || has("};")
+        signals.reasoning = reasoningWords.contains(where: has)
+        signals.structuredOutput = structuredWords.contains(where: has)
         let numbered = query.split(separator: "\n").filter { line in
             let trimmed = line.drop { $0 == " " }
             return trimmed.first?.isNumber == true && (trimmed.dropFirst().first == "." || trimmed.dropFirst().first == ")")
         }.count
         signals.multiPart = numbered >= 3 || query.filter { $0 == "?" }.count >= 3
         return signals
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+        let word = Array(needle.utf8)
+        guard let first = word.first, haystack.count >= word.count else { return false }
+        let last = haystack.count - word.count
+        var index = 0
+        while index <= last {
+            if haystack[index] == first {
+                var matched = 1
+                while matched < word.count && haystack[index + matched] == word[matched] { matched += 1 }
+                if matched == word.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 }

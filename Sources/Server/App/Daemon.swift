@@ -101,7 +101,7 @@ public struct Daemon {
             notifier.observe(batch)
         }
         let requestLogs = RequestLogWriter(store: store, logger: logger)
-        let upstream = UpstreamClient()
+        let upstream = UpstreamPool(environment: environment)
         let ledger = SpendLedger()
         try await Self.seed(ledger, from: store, snapshot: snapshot)
         let seed = environment["TOKENLENS_ROUTING_SEED"].flatMap(UInt64.init)
@@ -137,12 +137,12 @@ public struct Daemon {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
             liveBus.finishAll()
-            try? await upstream.shutdown()
+            await upstream.shutdown()
             try? await webhookClient.shutdown()
             throw error
         }
         liveBus.finishAll()
-        try? await upstream.shutdown()
+        await upstream.shutdown()
         try? await webhookClient.shutdown()
         let statistics = recorder.statistics
         logger.notice("TokenLens stopped: \(statistics.written) calls written, \(statistics.dropped) dropped, \(statistics.pending) pending")

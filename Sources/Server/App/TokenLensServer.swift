@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -24,7 +25,6 @@ public struct TokenLensServer: Sendable {
 
     func makeRouter(boundHost: String, loopback: LoopbackAddress) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(ProxyMiddleware(engine: services.engine))
         router.middlewares.add(AccessGuard(snapshots: services.snapshots, boundHost: boundHost))
         router.middlewares.add(OptionalEndpointMiddleware())
         APIRoutes(services: services).register(on: router)
@@ -46,9 +46,13 @@ public struct TokenLensServer: Sendable {
         let bus = services.liveBus
         let guardPolicy = AccessGuard<BasicRequestContext>(snapshots: services.snapshots, boundHost: host)
         let loopback = LoopbackAddress(boundHost: host)
+        let engine = services.engine
+        // `/proxy/*` is served by a channel handler ahead of Hummingbird (one event loop, no
+        // tasks, pooled upstream connections); everything else reaches the router.
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ProxyChannelHandler(engine: engine)])
         return Application(
             router: makeRouter(boundHost: host, loopback: loopback),
-            server: .http1WebSocketUpgrade { request, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(http1: http1)) { request, _, _ in
                 let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
                 guard path == LiveSocket.path else { return .dontUpgrade }
                 // The live feed carries call metadata: same Host rules as the API, and no

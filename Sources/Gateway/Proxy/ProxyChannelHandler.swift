@@ -1,0 +1,253 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Serves `/proxy/*` straight from the server's channel pipeline, ahead of the HTTP
+/// framework: reads the request, asks the engine, forwards on a pooled upstream connection
+/// of the same event loop and writes the answer back as it arrives. Every other request
+/// passes on to the API server unchanged. Requests on one connection are answered in order:
+/// while one is being answered (by either side), later ones wait here.
+public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPRequestPart
+    public typealias InboundOut = HTTPRequestPart
+    public typealias OutboundIn = HTTPResponsePart
+    public typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        case idle
+        /// A proxied request's body is arriving.
+        case reading(ProxyCall, ByteBuffer)
+        /// The body passed the limit; the refusal is sent, the rest is dropped, then the connection closes.
+        case discarding
+        case exchanging(ProxyExchange?)
+        /// A request for the API server is passing through.
+        case passing
+    }
+
+    private let engine: ProxyEngine
+    private var context: ChannelHandlerContext?
+    private var pool: LoopPool?
+    private var state = State.idle
+    /// Requests for the API server whose response has not ended yet.
+    private var serverResponsesPending = 0
+    /// Parts that arrived while an earlier request was still being answered.
+    private var queued = CircularBuffer<HTTPRequestPart>()
+    private var closeAfterResponse = false
+    private var quiesceHeld = false
+
+    public init(engine: ProxyEngine) {
+        self.engine = engine
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        pool = engine.upstream.pool(on: context.eventLoop)
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    private var isBusy: Bool {
+        if case .idle = state { return serverResponsesPending > 0 } else { return true }
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if !queued.isEmpty {
+            queued.append(part)
+            return
+        }
+        process(part, context: context)
+    }
+
+    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.passing, .end):
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.passing, _):
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.reading(let call, var body), .body(var chunk)):
+            guard body.readableBytes + chunk.readableBytes <= call.bodyLimit else {
+                state = .discarding
+                closeAfterResponse = true
+                writeAnswer(engine.bodyTooLarge(call), context: context)
+                return
+            }
+            state = .idle  // drop the buffer's second reference so the append does not copy
+            body.writeBuffer(&chunk)
+            state = .reading(call, body)
+        case (.reading(let call, let body), .end):
+            decide(call, body: body, context: context)
+        case (.discarding, _):
+            break
+        case (_, .head(let request)):
+            if isBusy {
+                queued.append(part)
+                return
+            }
+            guard let path = request.path, path.hasPrefix(ProxyRoute.prefix) else {
+                state = .passing
+                serverResponsesPending += 1
+                context.fireChannelRead(wrapInboundOut(part))
+                return
+            }
+            let query = path.firstIndex(of: "?")
+            let head = ProxyRequestHead(method: request.method.rawValue,
+                                        path: String(path[..<(query ?? path.endIndex)]),
+                                        query: query.map { String(path[path.index(after: $0)...]) },
+                                        headers: request.headerFields)
+            closeAfterResponse = request.headerFields[.connection]?.lowercased() == "close"
+            let call = engine.start(head)
+            state = .reading(call, ByteBuffer())
+        case (.exchanging, _), (.idle, _), (.reading, _):
+            // Parts of a request that is not being read (after an early answer): dropped.
+            break
+        }
+    }
+
+    private func decide(_ call: ProxyCall, body: ByteBuffer, context: ChannelHandlerContext) {
+        switch engine.decide(call, body: body) {
+        case .respond(let response):
+            writeAnswer(response, context: context)
+        case .forward(let plan):
+            guard let pool else { return }
+            let exchange = ProxyExchange(engine: engine, plan: plan, pool: pool, client: self)
+            state = .exchanging(exchange)
+            exchange.start()
+        }
+    }
+
+    // MARK: Writing to the client
+
+    private func writeAnswer(_ response: ProxyResponse, context: ChannelHandlerContext) {
+        if case .discarding = state {} else { state = .exchanging(nil) }
+        var headers = response.headers
+        switch response.body {
+        case .complete(let text):
+            let body = ByteBuffer(string: text)
+            headers[.contentLength] = String(body.readableBytes)
+            writeHead(status: response.status, headers: headers)
+            context.write(wrapOutboundOut(.body(body)), promise: nil)
+        case .replay(let chunks):
+            writeHead(status: response.status, headers: headers)
+            for chunk in chunks { context.write(wrapOutboundOut(.body(chunk)), promise: nil) }
+        }
+        endResponse()
+    }
+
+    /// After a response: close if asked to, let a held shutdown through, or take the next request.
+    private func responseEnded() {
+        guard let context else { return }
+        if case .discarding = state {
+            context.close(promise: nil)
+            return
+        }
+        state = .idle
+        if closeAfterResponse {
+            context.close(promise: nil)
+            return
+        }
+        if quiesceHeld {
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        drainQueue()
+    }
+
+    private func drainQueue() {
+        guard let context, !queued.isEmpty else { return }
+        var passedOn = false
+        while !queued.isEmpty, !isBusy || !isAtHead {
+            if case .passing = state { passedOn = true }
+            process(queued.removeFirst(), context: context)
+            if case .passing = state { passedOn = true }
+        }
+        // The API server takes in what it was given at the end of a read; this is not one.
+        if passedOn { context.fireChannelReadComplete() }
+    }
+
+    /// The next queued part starts a new request.
+    private var isAtHead: Bool {
+        if case .head = queued.first { return true } else { return false }
+    }
+
+    // MARK: Events
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Only the API server's responses pass here; the proxy writes from this handler.
+        context.write(data, promise: promise)
+        if case .end = unwrapOutboundIn(data) {
+            serverResponsesPending = max(0, serverResponsesPending - 1)
+            if serverResponsesPending == 0, !queued.isEmpty {
+                context.eventLoop.assumeIsolated().execute { [self] in drainQueue() }
+            }
+        }
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        switch state {
+        case .reading(let call, _):
+            engine.cancelledWhileSending(call)
+        case .exchanging(let exchange):
+            exchange?.clientGone()
+        default:
+            break
+        }
+        state = .idle
+        queued.removeAll()
+        context.fireChannelInactive()
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .exchanging(let exchange?) = state { exchange.clientWritable(context.channel.isWritable) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            switch state {
+            case .reading, .exchanging, .discarding:
+                // Shutting down: the answer in progress is finished first.
+                closeAfterResponse = true
+                quiesceHeld = true
+                return
+            case .idle, .passing:
+                break
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
+
+extension ProxyChannelHandler: ProxyResponseWriter {
+    func writeHead(status: Int, headers: HTTPFields) {
+        var headers = headers
+        if closeAfterResponse { headers[.connection] = "close" }
+        context?.write(wrapOutboundOut(.head(HTTPResponse(status: .init(code: status), headerFields: headers))), promise: nil)
+    }
+
+    func writeBody(_ buffer: ByteBuffer) {
+        context?.write(wrapOutboundOut(.body(buffer)), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    func endResponse() {
+        context?.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        responseEnded()
+    }
+
+    func abortConnection() {
+        context?.flush()
+        context?.close(promise: nil)
+    }
+
+    func send(_ response: ProxyResponse) {
+        guard let context else { return }
+        writeAnswer(response, context: context)
+    }
+}
