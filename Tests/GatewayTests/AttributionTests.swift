@@ -36,10 +36,8 @@ struct UpstreamEndpointTests {
 }
 
 struct CallAttributionTests {
-    func headers(_ pairs: [(String, String)]) -> HTTPFields {
-        var fields = HTTPFields()
-        for (name, value) in pairs { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-        return fields
+    func headers(_ pairs: [(String, String)]) -> HTTPHeaders {
+        HTTPHeaders(pairs)
     }
 
     @Test func headerBeatsURLBeatsUserAgent() {
@@ -68,12 +66,8 @@ struct CallAttributionTests {
 
 struct ForwardedHeadersTests {
     @Test func secretsGoUpstreamTokenLensHeadersDoNot() {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer sk-secret"
-        fields[HTTPField.Name("x-api-key")!] = "key"
-        fields[HTTPField.Name("X-TokenLens-Source")!] = "agent"
-        fields[.connection] = "keep-alive"
-        fields[.acceptEncoding] = "gzip, deflate, br, zstd"
+        let fields = HTTPHeaders([("Authorization", "Bearer sk-secret"), ("x-api-key", "key"), ("X-TokenLens-Source", "agent"),
+                                  ("Connection", "keep-alive"), ("Accept-Encoding", "gzip, deflate, br, zstd")])
         let upstream = ForwardedHeaders.upstreamRequest(fields, identityOnly: false)
         #expect(upstream["authorization"] == ["Bearer sk-secret"])
         #expect(upstream["x-api-key"] == ["key"])
@@ -86,8 +80,8 @@ struct ForwardedHeadersTests {
     @Test func responseLengthDroppedWhenTheBodyChanges() {
         let headers = HTTPHeaders([("Content-Length", "10"), ("Transfer-Encoding", "chunked"), ("X-Request-Id", "r")])
         let kept = ForwardedHeaders.clientResponse(headers, keepLength: true)
-        #expect(kept[.contentLength] == "10" && kept[.transferEncoding] == nil && kept[HTTPField.Name("X-Request-Id")!] == "r")
-        #expect(ForwardedHeaders.clientResponse(headers, keepLength: false)[.contentLength] == nil)
+        #expect(kept["content-length"] == ["10"] && kept["transfer-encoding"].isEmpty && kept["x-request-id"] == ["r"])
+        #expect(ForwardedHeaders.clientResponse(headers, keepLength: false)["content-length"].isEmpty)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import Policy
 import Providers
+import NIOHTTP1
 import Testing
 
 /// The gateway's decisions as plain functions of (request facts, snapshot, counters).
@@ -150,12 +151,12 @@ struct RoutingTests {
 
 struct DedupCacheTests {
     @Test func canonicalKeysIgnoreKeyOrderButNotCredentials() {
-        var auth = HTTPFieldsFactory.fields(["Authorization": "Bearer a"])
+        var auth = HTTPHeaders([("Authorization", "Bearer a")])
         let one = DedupCache.key(provider: .openai, method: "POST", path: "/v1/chat/completions", query: nil, model: "m",
                                  body: .init(string: #"{"a":1,"b":[1,2]}"#), headers: auth)
         let two = DedupCache.key(provider: .openai, method: "POST", path: "/v1/chat/completions", query: nil, model: "m",
                                  body: .init(string: #"{ "b": [1,2], "a": 1 }"#), headers: auth)
-        auth = HTTPFieldsFactory.fields(["Authorization": "Bearer b"])
+        auth = HTTPHeaders([("Authorization", "Bearer b")])
         let other = DedupCache.key(provider: .openai, method: "POST", path: "/v1/chat/completions", query: nil, model: "m",
                                    body: .init(string: #"{"a":1,"b":[1,2]}"#), headers: auth)
         #expect(one == two && one != other)
@@ -179,10 +180,3 @@ struct DedupCacheTests {
 import HTTPTypes
 import NIOCore
 
-enum HTTPFieldsFactory {
-    static func fields(_ pairs: [String: String]) -> HTTPFields {
-        var fields = HTTPFields()
-        for (name, value) in pairs { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-        return fields
-    }
-}

@@ -14,14 +14,14 @@ final class ExchangeCapture: Sendable {
     private let state: Mutex<(exchange: CapturedExchange, sent: Bool)>
 
     init(limit: Int, sink: @escaping @Sendable (CapturedExchange) -> Void, callID: String, timestampMicros: Int64,
-         method: String, path: String, query: String?, requestHeaders: HTTPFields, requestBody: ByteBuffer) {
+         method: String, path: String, query: String?, requestHeaders: HTTPHeaders, requestBody: ByteBuffer) {
         self.limit = max(0, limit)
         self.sink = sink
         let bytes = requestBody.withUnsafeReadableBytes { Array($0.prefix(limit)) }
         let exchange = CapturedExchange(
             callID: callID, timestampMicros: timestampMicros, method: method,
             path: path + (query.map { "?" + $0 } ?? ""),
-            requestHeaders: requestHeaders.map { ($0.name.canonicalName, $0.value) },
+            requestHeaders: requestHeaders.map { ($0.name.lowercased(), $0.value) },
             requestBody: bytes, requestBytes: requestBody.readableBytes)
         state = Mutex((exchange, false))
     }

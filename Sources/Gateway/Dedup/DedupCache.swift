@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import NIOHTTP1
 import NIOCore
 import Providers
 import Synchronization
@@ -13,7 +14,7 @@ import Synchronization
 public final class DedupCache: Sendable {
     public struct Entry: Sendable {
         public var status: Int
-        public var headers: HTTPFields
+        public var headers: HTTPHeaders
         public var chunks: [ByteBuffer]
         public var storedAt: Date
         /// What the original call cost: a replay saves this much.
@@ -77,7 +78,7 @@ public final class DedupCache: Sendable {
 
     /// The cache key of a request.
     public static func key(provider: Provider, method: String, path: String, query: String?, model: String?,
-                           body: ByteBuffer, headers: HTTPFields) -> String {
+                           body: ByteBuffer, headers: HTTPHeaders) -> String {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Array(text.utf8) + [0]) }
         add(provider.rawValue); add(method); add(path); add(query ?? ""); add(model ?? "")
@@ -86,8 +87,9 @@ public final class DedupCache: Sendable {
         } else {
             hasher.update(data: Array(buffer: body))
         }
-        let credential = headers[.authorization] ?? headers[HTTPField.Name("x-api-key")!]
-            ?? headers[HTTPField.Name("x-goog-api-key")!] ?? query?.split(separator: "&").first { $0.hasPrefix("key=") }.map(String.init) ?? ""
+        let queryKey = query?.split(separator: "&").first { $0.hasPrefix("key=") }.map(String.init)
+        let headerKey = headers.first(name: "authorization") ?? headers.first(name: "x-api-key") ?? headers.first(name: "x-goog-api-key")
+        let credential = headerKey ?? queryKey ?? ""
         add(SHA256.hash(data: Array(credential.utf8)).map { String(format: "%02x", $0) }.joined())
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }

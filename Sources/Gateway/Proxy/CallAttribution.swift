@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOHTTP1
 
 /// Who is calling and how to tag the call, per the contract: the `X-TokenLens-Source`
 /// header, else a source in the URL, else a recognised User-Agent, else `unknown`; tags from
@@ -8,19 +9,18 @@ public struct CallAttribution: Sendable, Equatable {
     public var tags: [String: String]
 
     public static let sourceHeader = HTTPField.Name("X-TokenLens-Source")!
-    public static let tagsHeader = HTTPField.Name("X-TokenLens-Tags")!
     static let maxLength = 128
 
-    public init(headers: HTTPFields, urlSource: String?) {
-        if let header = headers[Self.sourceHeader].flatMap(Self.clean), !header.isEmpty {
+    public init(headers: HTTPHeaders, urlSource: String?) {
+        if let header = headers.first(name: "x-tokenlens-source").flatMap(Self.clean), !header.isEmpty {
             source = header
         } else if let fromURL = urlSource.flatMap(Self.clean), !fromURL.isEmpty {
             source = fromURL
         } else {
-            source = Self.recognise(userAgent: headers[.userAgent] ?? "",
-                                    googleClient: headers[HTTPField.Name("x-goog-api-client")!] ?? "")
+            source = Self.recognise(userAgent: headers.first(name: "user-agent") ?? "",
+                                    googleClient: headers.first(name: "x-goog-api-client") ?? "")
         }
-        tags = headers[Self.tagsHeader].map(Self.parseTags) ?? [:]
+        tags = headers.first(name: "x-tokenlens-tags").map(Self.parseTags) ?? [:]
     }
 
     /// User-Agent fragments of the tools and SDKs people point at TokenLens, most specific first.

@@ -1,17 +1,19 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Serves `/proxy/*` straight from the server's channel pipeline, ahead of the HTTP
 /// framework: reads the request, asks the engine, forwards on a pooled upstream connection
-/// of the same event loop and writes the answer back as it arrives. Every other request
-/// passes on to the API server unchanged. Requests on one connection are answered in order:
-/// while one is being answered (by either side), later ones wait here.
-public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    public typealias InboundIn = HTTPRequestPart
-    public typealias InboundOut = HTTPRequestPart
-    public typealias OutboundIn = HTTPResponsePart
-    public typealias OutboundOut = HTTPResponsePart
+/// of the same event loop and writes the answer back as it arrives. It works in NIO's HTTP/1
+/// types, before the framework's conversion to HTTP types, so a proxied call's headers are
+/// never converted. Every other request passes on to the API server unchanged. Requests on
+/// one connection are answered in order: while one is being answered (by either side), later
+/// ones wait here.
+final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
@@ -31,20 +33,20 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
     /// Requests for the API server whose response has not ended yet.
     private var serverResponsesPending = 0
     /// Parts that arrived while an earlier request was still being answered.
-    private var queued = CircularBuffer<HTTPRequestPart>()
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var closeAfterResponse = false
     private var quiesceHeld = false
 
-    public init(engine: ProxyEngine) {
+    init(engine: ProxyEngine) {
         self.engine = engine
     }
 
-    public func handlerAdded(context: ChannelHandlerContext) {
+    func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         pool = engine.upstream.pool(on: context.eventLoop)
     }
 
-    public func handlerRemoved(context: ChannelHandlerContext) {
+    func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
     }
 
@@ -52,7 +54,7 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
         if case .idle = state { return serverResponsesPending > 0 } else { return true }
     }
 
-    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         if !queued.isEmpty {
             queued.append(part)
@@ -61,7 +63,7 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
         process(part, context: context)
     }
 
-    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.passing, .end):
             state = .idle
@@ -87,7 +89,8 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
                 queued.append(part)
                 return
             }
-            guard let path = request.path, path.hasPrefix(ProxyRoute.prefix) else {
+            let path = request.uri
+            guard path.hasPrefix(ProxyRoute.prefix) else {
                 state = .passing
                 serverResponsesPending += 1
                 context.fireChannelRead(wrapInboundOut(part))
@@ -97,10 +100,11 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
             let head = ProxyRequestHead(method: request.method.rawValue,
                                         path: String(path[..<(query ?? path.endIndex)]),
                                         query: query.map { String(path[path.index(after: $0)...]) },
-                                        headers: request.headerFields)
-            closeAfterResponse = request.headerFields[.connection]?.lowercased() == "close"
+                                        headers: request.headers)
+            closeAfterResponse = !request.isKeepAlive
             let call = engine.start(head)
-            state = .reading(call, ByteBuffer())
+            let expected = request.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+            state = .reading(call, context.channel.allocator.buffer(capacity: min(max(expected, 0), call.bodyLimit)))
         case (.exchanging, _), (.idle, _), (.reading, _):
             // Parts of a request that is not being read (after an early answer): dropped.
             break
@@ -127,12 +131,12 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
         switch response.body {
         case .complete(let text):
             let body = ByteBuffer(string: text)
-            headers[.contentLength] = String(body.readableBytes)
+            headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
             writeHead(status: response.status, headers: headers)
-            context.write(wrapOutboundOut(.body(body)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         case .replay(let chunks):
             writeHead(status: response.status, headers: headers)
-            for chunk in chunks { context.write(wrapOutboundOut(.body(chunk)), promise: nil) }
+            for chunk in chunks { context.write(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil) }
         }
         endResponse()
     }
@@ -175,7 +179,7 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
 
     // MARK: Events
 
-    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Only the API server's responses pass here; the proxy writes from this handler.
         context.write(data, promise: promise)
         if case .end = unwrapOutboundIn(data) {
@@ -186,7 +190,7 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
         }
     }
 
-    public func channelInactive(context: ChannelHandlerContext) {
+    func channelInactive(context: ChannelHandlerContext) {
         switch state {
         case .reading(let call, _):
             engine.cancelledWhileSending(call)
@@ -200,12 +204,12 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
         context.fireChannelInactive()
     }
 
-    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
         if case .exchanging(let exchange?) = state { exchange.clientWritable(context.channel.isWritable) }
         context.fireChannelWritabilityChanged()
     }
 
-    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             switch state {
             case .reading, .exchanging, .discarding:
@@ -222,14 +226,15 @@ public final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHa
 }
 
 extension ProxyChannelHandler: ProxyResponseWriter {
-    func writeHead(status: Int, headers: HTTPFields) {
+    func writeHead(status: Int, headers: HTTPHeaders) {
         var headers = headers
-        if closeAfterResponse { headers[.connection] = "close" }
-        context?.write(wrapOutboundOut(.head(HTTPResponse(status: .init(code: status), headerFields: headers))), promise: nil)
+        if closeAfterResponse { headers.replaceOrAdd(name: "connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context?.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
     func writeBody(_ buffer: ByteBuffer) {
-        context?.write(wrapOutboundOut(.body(buffer)), promise: nil)
+        context?.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
 
     func flush() {
@@ -249,5 +254,28 @@ extension ProxyChannelHandler: ProxyResponseWriter {
     func send(_ response: ProxyResponse) {
         guard let context else { return }
         writeAnswer(response, context: context)
+    }
+}
+
+/// Added by the server where it puts extra handlers (after its HTTP-types codec): puts the
+/// proxy handler in front of that codec instead, then removes itself.
+public final class ProxyHandlerInstaller: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = NIOAny
+    private let engine: ProxyEngine
+
+    public init(engine: ProxyEngine) {
+        self.engine = engine
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        let proxy = ProxyChannelHandler(engine: engine)
+        if let codec = try? pipeline.context(handlerType: HTTP1ToHTTPServerCodec.self) {
+            try? pipeline.addHandler(proxy, position: .before(codec.handler))
+        } else {
+            // No conversion to HTTP types in this pipeline: the proxy takes NIO's parts here.
+            try? pipeline.addHandler(proxy, position: .after(self))
+        }
+        pipeline.removeHandler(context: context, promise: nil)
     }
 }

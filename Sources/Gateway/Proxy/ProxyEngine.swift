@@ -30,10 +30,10 @@ public final class ProxyEngine: Sendable {
     /// nil captures nothing, whatever the policy says.
     let capture: (@Sendable (CapturedExchange) -> Void)?
 
-    public static let sessionHeader = HTTPField.Name("X-TokenLens-Session")!
+    static let sessionHeader = "X-TokenLens-Session"
 
-    public static let requestIDHeader = HTTPField.Name("X-TokenLens-Request-Id")!
-    public static let policyHeader = HTTPField.Name("X-TokenLens-Policy")!
+    static let requestIDHeader = "X-TokenLens-Request-Id"
+    static let policyHeader = "X-TokenLens-Policy"
 
     public init(snapshots: SnapshotStore, upstream: UpstreamPool, ids: RequestIDGenerator = RequestIDGenerator(),
                 ledger: SpendLedger = SpendLedger(), latency: LatencyTracker = LatencyTracker(),
@@ -140,7 +140,7 @@ public final class ProxyEngine: Sendable {
         draft.model = facts.model
         draft.stream = facts.stream
         draft.maxOutputTokens = facts.maxOutputTokens
-        draft.sessionID = head.headers[Self.sessionHeader].flatMap { CallAttribution.clean($0) }
+        draft.sessionID = head.headers.first(name: Self.sessionHeader).flatMap { CallAttribution.clean($0) }
 
         // Routing: only the model changes.
         let decision = routes.route(model: facts.model, source: attribution.source, provider: provider, snapshot: snapshot)
@@ -185,7 +185,7 @@ public final class ProxyEngine: Sendable {
             switch ledger.reserve(amount: worstCase, limits: limits) {
             case .refused(let refusal):
                 var headers = responseHeaders(id: id, snapshot: snapshot)
-                headers[.retryAfter] = String(refusal.retryAfterSeconds)
+                headers.replaceOrAdd(name: "retry-after", value: String(refusal.retryAfterSeconds))
                 return .respond(reject(draft, provider: provider, status: 429, code: "tokenlens_limit", blockedBy: refusal.rule,
                                        message: "TokenLens refused this call: \(refusal.message); try again in \(refusal.retryAfterSeconds) s",
                                        snapshot: snapshot, stopwatch: stopwatch, extraHeaders: headers, capturing: (head, requestBody)))
@@ -202,7 +202,7 @@ public final class ProxyEngine: Sendable {
                                     capture: makeCapture(head: head, route: route, body: requestBody, draft: draft, snapshot: snapshot)))
     }
 
-    public static let cacheHeader = HTTPField.Name("X-TokenLens-Cache")!
+    static let cacheHeader = "X-TokenLens-Cache"
 
     /// Answers from the dedup cache and records the call as free, with what it saved.
     func replay(_ hit: DedupCache.Entry, draft: CallRecord, snapshot: PolicySnapshot, stopwatch: Stopwatch) -> ProxyResponse {
@@ -217,9 +217,9 @@ public final class ProxyEngine: Sendable {
         record.ttftMs = record.latencyMs
         sink(record)
         var headers = hit.headers
-        headers[Self.requestIDHeader] = draft.id
-        headers[Self.policyHeader] = snapshot.version
-        headers[Self.cacheHeader] = "HIT"
+        headers.replaceOrAdd(name: Self.requestIDHeader, value: draft.id)
+        headers.replaceOrAdd(name: Self.policyHeader, value: snapshot.version)
+        headers.replaceOrAdd(name: Self.cacheHeader, value: "HIT")
         return ProxyResponse(status: hit.status, headers: headers, body: .replay(hit.chunks))
     }
 
@@ -279,17 +279,17 @@ public final class ProxyEngine: Sendable {
         return bytes > 0 ? bytes : body.readableBytes
     }
 
-    func responseHeaders(id: String, snapshot: PolicySnapshot) -> HTTPFields {
-        var headers = HTTPFields()
-        headers[Self.requestIDHeader] = id
-        headers[Self.policyHeader] = snapshot.version
+    func responseHeaders(id: String, snapshot: PolicySnapshot) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: Self.requestIDHeader, value: id)
+        headers.add(name: Self.policyHeader, value: snapshot.version)
         return headers
     }
 
     /// Answers without calling the provider, in the provider's error shape, and records the call.
     /// `capturing` is the request, when its body was read, for request logging.
     func reject(_ draft: CallRecord, provider: Provider?, status: Int, code: String, blockedBy: String, message: String,
-                snapshot: PolicySnapshot, stopwatch: Stopwatch, extraHeaders: HTTPFields? = nil,
+                snapshot: PolicySnapshot, stopwatch: Stopwatch, extraHeaders: HTTPHeaders? = nil,
                 capturing: (head: ProxyRequestHead, body: ByteBuffer)? = nil) -> ProxyResponse {
         var record = draft
         record.outcome = .blocked
@@ -297,7 +297,7 @@ public final class ProxyEngine: Sendable {
         record.errorMessage = message
         finishWithoutUpstream(&record, status: status, snapshot: snapshot, stopwatch: stopwatch)
         var headers = extraHeaders ?? responseHeaders(id: draft.id, snapshot: snapshot)
-        headers[.contentType] = "application/json"
+        headers.replaceOrAdd(name: "content-type", value: "application/json")
         let body = ProviderErrorBody.json(provider: provider, status: status, message: message, code: code)
         if let capturing, let route = ProxyRoute(path: capturing.head.path),
            let capture = makeCapture(head: capturing.head, route: route, body: capturing.body, draft: draft, snapshot: snapshot) {

@@ -7,7 +7,7 @@ import Providers
 
 /// Where a proxied answer goes: the client's connection, on its event loop.
 protocol ProxyResponseWriter: AnyObject {
-    func writeHead(status: Int, headers: HTTPFields)
+    func writeHead(status: Int, headers: HTTPHeaders)
     func writeBody(_ buffer: ByteBuffer)
     func flush()
     /// The relayed response is complete.
@@ -31,7 +31,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         /// A retryable error answer whose body is read for its message before the next attempt.
         case drainingError(status: Int, retryAfter: String?, body: [UInt8])
         /// A non-streamed answer read whole so response guardrails can screen it first.
-        case collecting(status: Int, headers: HTTPFields, finalizer: CallFinalizer, body: ByteBuffer)
+        case collecting(status: Int, headers: HTTPHeaders, finalizer: CallFinalizer, body: ByteBuffer)
         case relaying(ResponseRelay)
         case done
     }
@@ -149,7 +149,7 @@ final class ProxyExchange: UpstreamResponseHandler {
                                      upstreamMs: attemptClock.elapsedMs, analysis: plan.analysis)
         if let reservation = plan.reservation { engine.ledger.settle(reservation, actual: 0, calledUpstream: true) }
         var headers = engine.responseHeaders(id: plan.draft.id, snapshot: plan.snapshot)
-        headers[.contentType] = "application/json"
+        headers.replaceOrAdd(name: "content-type", value: "application/json")
         let errorBody = ProviderErrorBody.json(provider: plan.provider, status: failure.status, message: failure.message,
                                                code: failure.code)
         plan.capture?.response(status: failure.status, body: errorBody)
@@ -198,8 +198,8 @@ final class ProxyExchange: UpstreamResponseHandler {
             sink: engine.sink)
         let injectUsage = plan.facts.needsInjectedStreamUsage
         var headers = ForwardedHeaders.clientResponse(head.headers, keepLength: !injectUsage)
-        headers[ProxyEngine.requestIDHeader] = plan.draft.id
-        headers[ProxyEngine.policyHeader] = plan.snapshot.version
+        headers.add(name: ProxyEngine.requestIDHeader, value: plan.draft.id)
+        headers.add(name: ProxyEngine.policyHeader, value: plan.snapshot.version)
         let guardrails = plan.snapshot.rules.guardrails
         armIdleRead()
         if guardrails.scansResponses, !plan.facts.stream, (200..<300).contains(status) {
@@ -207,8 +207,8 @@ final class ProxyExchange: UpstreamResponseHandler {
             return
         }
         var cachedHeaders = headers
-        cachedHeaders[ProxyEngine.requestIDHeader] = nil
-        cachedHeaders[ProxyEngine.policyHeader] = nil
+        cachedHeaders.remove(name: ProxyEngine.requestIDHeader)
+        cachedHeaders.remove(name: ProxyEngine.policyHeader)
         let relay = ResponseRelay(status: status, headers: head.headers, facts: plan.facts, finalizer: finalizer,
                                   hidesInjectedUsage: injectUsage,
                                   dedup: plan.dedupKey.map { (engine.dedup, $0, cachedHeaders) },
@@ -316,9 +316,9 @@ final class ProxyExchange: UpstreamResponseHandler {
 
     /// A non-streamed answer is screened before any of it is sent: blocked, the client gets the
     /// provider-shaped 400 instead (the call is still recorded with what it cost).
-    private func screen(status: Int, headers: HTTPFields, finalizer: CallFinalizer, body: ByteBuffer) -> ProxyResponse {
+    private func screen(status: Int, headers: HTTPHeaders, finalizer: CallFinalizer, body: ByteBuffer) -> ProxyResponse {
         var decoded = Array(buffer: body)
-        if let encoding = headers[.contentEncoding], let inflater = Inflater(contentEncoding: encoding) {
+        if let encoding = headers.first(name: "content-encoding"), let inflater = Inflater(contentEncoding: encoding) {
             var inflated: [UInt8] = []
             body.withUnsafeReadableBytes { bytes in inflater.inflate(bytes) { inflated.append(contentsOf: $0) } }
             decoded = inflated
@@ -341,7 +341,7 @@ final class ProxyExchange: UpstreamResponseHandler {
 
     private func errorResponse(status: Int, message: String, code: String) -> ProxyResponse {
         var headers = engine.responseHeaders(id: plan.draft.id, snapshot: plan.snapshot)
-        headers[.contentType] = "application/json"
+        headers.replaceOrAdd(name: "content-type", value: "application/json")
         return ProxyResponse(status: status, headers: headers,
                              body: .complete(ProviderErrorBody.json(provider: plan.provider, status: status, message: message, code: code)))
     }

@@ -1,5 +1,5 @@
-import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// The head of a request that arrived under `/proxy/`, as the server received it.
 public struct ProxyRequestHead: Sendable {
@@ -8,9 +8,9 @@ public struct ProxyRequestHead: Sendable {
     public var path: String
     /// The raw query string without `?`, or nil.
     public var query: String?
-    public var headers: HTTPFields
+    public var headers: HTTPHeaders
 
-    public init(method: String, path: String, query: String?, headers: HTTPFields) {
+    public init(method: String, path: String, query: String?, headers: HTTPHeaders) {
         self.method = method
         self.path = path
         self.query = query
@@ -27,6 +27,6 @@ public struct ProxyResponse: Sendable {
     }
 
     public var status: Int
-    public var headers: HTTPFields
+    public var headers: HTTPHeaders
     public var body: Body
 }

@@ -36,7 +36,7 @@ final class ResponseRelay {
     /// The client was promised a `Content-Length`: a short body must close the connection.
     private let hasLength: Bool
     /// Where to keep the answer for replay, when dedup is on.
-    private let dedup: (cache: DedupCache, key: String, headers: HTTPFields)?
+    private let dedup: (cache: DedupCache, key: String, headers: HTTPHeaders)?
     private let rules: GatewayRules?
 
     private var tracker: UsageTracker
@@ -54,7 +54,7 @@ final class ResponseRelay {
     private var finished = false
 
     init(status: Int, headers: HTTPHeaders, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool,
-         dedup: (cache: DedupCache, key: String, headers: HTTPFields)? = nil, guardrails: GuardrailSet? = nil,
+         dedup: (cache: DedupCache, key: String, headers: HTTPHeaders)? = nil, guardrails: GuardrailSet? = nil,
          rules: GatewayRules? = nil) {
         self.status = status
         self.facts = facts

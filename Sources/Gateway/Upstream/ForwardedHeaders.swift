@@ -12,21 +12,21 @@ enum ForwardedHeaders {
 
     /// Request headers for the upstream call.
     /// - Parameter identityOnly: ask for an uncompressed body (when TokenLens must rewrite it).
-    static func upstreamRequest(_ fields: HTTPFields, identityOnly: Bool) -> HTTPHeaders {
+    static func upstreamRequest(_ fields: HTTPHeaders, identityOnly: Bool) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count)
+        headers.reserveCapacity(fields.count + 2)
         var sawAcceptEncoding = false
-        for field in fields {
-            let name = field.name.canonicalName
+        for (rawName, value) in fields {
+            let name = rawName.lowercased()
             if hopByHop.contains(name) || name == "host" || name == "content-length" || name.hasPrefix("x-tokenlens-") {
                 continue
             }
             if name == "accept-encoding" {
                 sawAcceptEncoding = true
-                headers.add(name: field.name.rawName, value: identityOnly ? "identity" : supportedEncodings(field.value))
+                headers.add(name: rawName, value: identityOnly ? "identity" : supportedEncodings(value))
                 continue
             }
-            headers.add(name: field.name.rawName, value: field.value)
+            headers.add(name: rawName, value: value)
         }
         if identityOnly && !sawAcceptEncoding { headers.add(name: "accept-encoding", value: "identity") }
         return headers
@@ -44,16 +44,15 @@ enum ForwardedHeaders {
 
     /// Response headers for the client.
     /// - Parameter keepLength: false when TokenLens changes the body (the length would be wrong).
-    static func clientResponse(_ headers: HTTPHeaders, keepLength: Bool) -> HTTPFields {
-        var fields = HTTPFields()
-        fields.reserveCapacity(headers.count + 2)
+    static func clientResponse(_ headers: HTTPHeaders, keepLength: Bool) -> HTTPHeaders {
+        var kept = HTTPHeaders()
+        kept.reserveCapacity(headers.count + 3)
         for (name, value) in headers {
             let lower = name.lowercased()
             if hopByHop.contains(lower) { continue }
             if lower == "content-length" && !keepLength { continue }
-            guard let fieldName = HTTPField.Name(name) else { continue }
-            fields.append(HTTPField(name: fieldName, value: value))
+            kept.add(name: name, value: value)
         }
-        return fields
+        return kept
     }
 }

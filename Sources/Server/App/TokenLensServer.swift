@@ -49,7 +49,7 @@ public struct TokenLensServer: Sendable {
         let engine = services.engine
         // `/proxy/*` is served by a channel handler ahead of Hummingbird (one event loop, no
         // tasks, pooled upstream connections); everything else reaches the router.
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ProxyChannelHandler(engine: engine)])
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ProxyHandlerInstaller(engine: engine)])
         return Application(
             router: makeRouter(boundHost: host, loopback: loopback),
             server: .http1WebSocketUpgrade(configuration: .init(http1: http1)) { request, _, _ in
