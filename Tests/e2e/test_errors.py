@@ -279,6 +279,43 @@ def test_upstream_down_answered_promptly(down):
     assert slowest < 3.0, f"502 took {slowest:.1f} s for a connection refused at once"
 
 
+# ============================================================ timeouts
+@pytest.fixture(scope="module")
+def impatient(fake, tmp_path_factory):
+    """A daemon whose OpenAI provider may take at most 0.4 s per attempt."""
+    d = Daemon(tmp_path_factory.mktemp("impatient"), {"openai": fake.base})
+    d.config.write_text(d.config.read_text().replace(
+        f'base_url = "{fake.base}"', f'base_url = "{fake.base}"\ntimeout_seconds = 0.4'))
+    d.start()
+    yield d
+    assert d.stop() == 0
+
+
+def test_slow_upstream_head_times_out_504(impatient, tag):
+    o = openai.OpenAI(api_key=OPENAI_KEY, base_url=impatient.proxy("openai"), max_retries=0, timeout=10,
+                      default_headers={**tag_headers(tag), "X-Fake-Slow-Ms": "1500"})
+    t0 = time.monotonic()
+    with pytest.raises(openai.APIStatusError) as raised:
+        o.chat.completions.create(model="gpt-5-mini", messages=MSGS)
+    assert raised.value.status_code == 504 and time.monotonic() - t0 < 1.4
+    assert "did not answer in time" in raised.value.message
+    rec = impatient.wait_tag(tag)
+    assert rec["outcome"] == "upstream_error" and rec["status_code"] == 504
+
+
+def test_stream_longer_than_the_timeout_is_cut_with_an_error_event(impatient, tag):
+    o = openai.OpenAI(api_key=OPENAI_KEY, base_url=impatient.proxy("openai"), max_retries=0, timeout=10,
+                      default_headers={**tag_headers(tag), "X-Fake-Delay-Ms": "150"})
+    got = []
+    with pytest.raises(openai.APIError) as raised:
+        for ch in o.chat.completions.create(model="gpt-4.1-mini", messages=MSGS, stream=True):
+            got.append(ch)
+    assert 0 < len(got) < 8 and "did not finish within 0.4 s" in str(raised.value)
+    rec = impatient.wait_tag(tag)
+    assert rec["outcome"] == "upstream_error" and rec["stream"] is True and "0.4 s" in rec["error"]
+    assert impatient.alive()
+
+
 # ============================================================ resets mid-stream
 def test_openai_stream_reset_sdk_raises(fake, daemon, tag):
     o = openai.OpenAI(api_key=OPENAI_KEY, base_url=daemon.proxy("openai"), max_retries=0, timeout=10,
@@ -377,7 +414,9 @@ def test_non_stream_truncated_body_is_recorded(fake, daemon, tag):
     s.sendall(raw_post_bytes(f"/proxy/openai{path}", json.dumps(body).encode(),
                              {**auth, **tag_headers(tag), "X-Fake-Reset-After": "40"}))
     try:
-        s.recv(65536)
+        # Read until the daemon hangs up (a client that left first would be a client cancel).
+        while s.recv(65536):
+            pass
     finally:
         s.close()
     rec = daemon.wait_tag(tag)

@@ -42,7 +42,7 @@ final class ProxyExchange: UpstreamResponseHandler {
     private unowned let client: any ProxyResponseWriter
     private let baseURL: String
     private let timeoutSeconds: Double
-    private let idleReadSeconds: Double
+    private let connectTimeout: TimeAmount
 
     private var phase = Phase.waiting
     private var attemptIndex = 0
@@ -58,7 +58,7 @@ final class ProxyExchange: UpstreamResponseHandler {
     /// Bumped by every attempt and every end, so a late callback of an old one is ignored.
     private var generation = 0
 
-    init(engine: ProxyEngine, plan: ForwardPlan, pool: LoopPool, client: any ProxyResponseWriter, idleReadSeconds: Double = 600) {
+    init(engine: ProxyEngine, plan: ForwardPlan, pool: LoopPool, client: any ProxyResponseWriter) {
         self.engine = engine
         self.plan = plan
         self.pool = pool
@@ -66,7 +66,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         let settings = plan.snapshot.settings(for: plan.provider)
         baseURL = settings.baseURL
         timeoutSeconds = settings.timeoutSeconds
-        self.idleReadSeconds = idleReadSeconds
+        connectTimeout = .nanoseconds(Int64(settings.connectTimeoutSeconds * 1e9))
         record = plan.draft
     }
 
@@ -94,13 +94,18 @@ final class ProxyExchange: UpstreamResponseHandler {
         request = engine.upstreamRequest(plan, model: model, endpoint: endpoint)
         preUpstreamMs = plan.stopwatch.elapsedMs
         let generation = self.generation
+        // `timeout_seconds` bounds the whole attempt, a long stream included.
         arm(after: timeoutSeconds) { [self] in
-            guard self.generation == generation, case .waiting = phase else { return }
+            guard self.generation == generation else { return }
             connection?.abandon()
-            connection = nil
-            attemptFailed(.headTimeout(seconds: timeoutSeconds))
+            if case .waiting = phase {
+                connection = nil
+                attemptFailed(.timeout(seconds: timeoutSeconds, afterResponseStarted: false))
+            } else {
+                upstreamFailed(.timeout(seconds: timeoutSeconds, afterResponseStarted: true))
+            }
         }
-        pool.acquire(endpoint) { [self] result in connected(result, generation: generation) }
+        pool.acquire(endpoint, connectTimeout: connectTimeout) { [self] result in connected(result, generation: generation) }
     }
 
     private func connected(_ result: Result<UpstreamConnection, UpstreamError>, generation: Int) {
@@ -126,7 +131,7 @@ final class ProxyExchange: UpstreamResponseHandler {
             retriedStaleConnection = true
             connection = nil
             let generation = self.generation
-            pool.connect(endpoint) { [self] result in connected(result, generation: generation) }
+            pool.connect(endpoint, connectTimeout: connectTimeout) { [self] result in connected(result, generation: generation) }
             return
         }
         cancelTimer()
@@ -175,11 +180,9 @@ final class ProxyExchange: UpstreamResponseHandler {
 
     func upstreamHead(_ head: HTTPResponseHead) {
         guard case .waiting = phase else { return }
-        cancelTimer()
         let status = Int(head.status.code)
         if !isLastAttempt, FallbackPolicy.isRetryable(status: status) {
             phase = .drainingError(status: status, retryAfter: head.headers.first(name: "retry-after"), body: [])
-            armIdleRead()
             return
         }
         plan.capture?.response(status: status, headers: head.headers)
@@ -201,7 +204,6 @@ final class ProxyExchange: UpstreamResponseHandler {
         headers.add(name: ProxyEngine.requestIDHeader, value: plan.draft.id)
         headers.add(name: ProxyEngine.policyHeader, value: plan.snapshot.version)
         let guardrails = plan.snapshot.rules.guardrails
-        armIdleRead()
         if guardrails.scansResponses, !plan.facts.stream, (200..<300).contains(status) {
             phase = .collecting(status: status, headers: headers, finalizer: finalizer, body: ByteBuffer())
             return
@@ -387,23 +389,6 @@ final class ProxyExchange: UpstreamResponseHandler {
     private func arm(after seconds: Double, _ fire: @escaping () -> Void) {
         cancelTimer()
         timer = pool.loop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(max(0, seconds) * 1e9))) { fire() }
-    }
-
-    /// Gives up on an answer whose body stops arriving for `idleReadSeconds`.
-    private func armIdleRead() {
-        let generation = self.generation
-        arm(after: idleReadSeconds) { [self] in checkIdle(generation: generation) }
-    }
-
-    private func checkIdle(generation: Int) {
-        guard generation == self.generation, let connection else { return }
-        let idle = Double((NIODeadline.now() - connection.lastReadAt).nanoseconds) / 1e9
-        if idle < idleReadSeconds {
-            arm(after: idleReadSeconds - idle) { [self] in checkIdle(generation: generation) }
-            return
-        }
-        connection.abandon()
-        upstreamFailed(.idleTimeout(seconds: idleReadSeconds))
     }
 
     private func cancelTimer() {

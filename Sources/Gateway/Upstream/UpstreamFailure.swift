@@ -6,10 +6,8 @@ enum UpstreamError: Error, CustomStringConvertible {
     /// No connection could be made (refused, unresolvable, TLS handshake failed).
     case connect(String)
     case connectTimeout
-    /// No response head within the provider's `timeout_seconds`.
-    case headTimeout(seconds: Double)
-    /// The body stopped arriving for longer than the idle limit.
-    case idleTimeout(seconds: Double)
+    /// The attempt took longer than the provider's `timeout_seconds`.
+    case timeout(seconds: Double, afterResponseStarted: Bool)
     /// The connection closed before the response was complete.
     case closed(afterResponseStarted: Bool, reason: String?)
     /// The base URL in the configuration cannot be used.
@@ -19,8 +17,8 @@ enum UpstreamError: Error, CustomStringConvertible {
         switch self {
         case .connect(let reason): "connection failed: \(reason)"
         case .connectTimeout: "connect timed out"
-        case .headTimeout(let seconds): "no response within \(seconds) s"
-        case .idleTimeout(let seconds): "no data for \(seconds) s"
+        case .timeout(let seconds, let started):
+            started ? "the response did not finish within \(seconds) s" : "no response within \(seconds) s"
         case .closed(let started, let reason):
             (started ? "the connection closed mid-response" : "the connection closed before a response")
                 + (reason.map { " (\($0))" } ?? "")
@@ -40,7 +38,7 @@ enum UpstreamFailure {
         switch error as? UpstreamError {
         case .connect, .badBaseURL:
             self = .unreachable("cannot reach the upstream \(baseURL): \(error)")
-        case .connectTimeout, .headTimeout, .idleTimeout:
+        case .connectTimeout, .timeout:
             self = .timedOut("the upstream \(baseURL) did not answer in time (\(error))")
         case .closed:
             self = .failed("the upstream \(baseURL) closed the connection (\(error))")

@@ -11,15 +11,12 @@ import Synchronization
 /// `SSL_CERT_FILE` if set) for `https://` base URLs. Bodies are passed as they come, never
 /// decompressed: the client gets the provider's bytes.
 public final class UpstreamPool: Sendable {
-    let connectTimeout: TimeAmount
     let maxIdlePerEndpoint: Int
     private let loops = Mutex<[ObjectIdentifier: LoopPool]>([:])
     private let tls = Mutex<Result<NIOSSLContext, any Error>?>(nil)
     private let environment: [String: String]
 
-    public init(connectTimeoutSeconds: Int64 = 10, maxIdlePerEndpoint: Int = 256,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
-        connectTimeout = .seconds(connectTimeoutSeconds)
+    public init(maxIdlePerEndpoint: Int = 256, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.maxIdlePerEndpoint = maxIdlePerEndpoint
         self.environment = environment
     }
@@ -83,7 +80,8 @@ final class LoopPool: @unchecked Sendable {
     }
 
     /// An idle connection to `endpoint` if there is one, else a new one. `done` runs on the loop.
-    func acquire(_ endpoint: UpstreamEndpoint, done: @escaping (Result<UpstreamConnection, UpstreamError>) -> Void) {
+    func acquire(_ endpoint: UpstreamEndpoint, connectTimeout: TimeAmount,
+                 done: @escaping (Result<UpstreamConnection, UpstreamError>) -> Void) {
         loop.preconditionInEventLoop()
         while let connection = idle[endpoint]?.popLast() {
             if connection.isUsable {
@@ -92,11 +90,12 @@ final class LoopPool: @unchecked Sendable {
                 return
             }
         }
-        connect(endpoint, done: done)
+        connect(endpoint, connectTimeout: connectTimeout, done: done)
     }
 
     /// A new connection, never a pooled one (a reused connection that the server had closed).
-    func connect(_ endpoint: UpstreamEndpoint, done: @escaping (Result<UpstreamConnection, UpstreamError>) -> Void) {
+    func connect(_ endpoint: UpstreamEndpoint, connectTimeout: TimeAmount,
+                 done: @escaping (Result<UpstreamConnection, UpstreamError>) -> Void) {
         let tls: NIOSSLContext?
         do {
             tls = endpoint.secure ? try owner.tlsContext() : nil
@@ -106,7 +105,7 @@ final class LoopPool: @unchecked Sendable {
         }
         let pool = self
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(owner.connectTimeout)
+            .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -188,8 +187,6 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var closed = false
     /// Taken from the idle list (a server may have closed it meanwhile: worth one retry).
     var isReused = false
-    /// When the last bytes arrived, for the idle-read timeout.
-    private(set) var lastReadAt = NIODeadline.now()
 
     init(endpoint: UpstreamEndpoint, pool: LoopPool) {
         self.endpoint = endpoint
@@ -216,7 +213,6 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.handler = handler
         keepAlive = head.isKeepAlive
         responseStarted = false
-        lastReadAt = .now()
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if let body, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
@@ -225,7 +221,6 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastReadAt = .now()
         switch unwrapInboundIn(data) {
         case .head(let head):
             responseStarted = true
