@@ -8,9 +8,13 @@ enum RequestFingerprint {
         var hasher = SHA256()
         hasher.update(data: Array(((model ?? "") + "\u{0}" + source + "\u{0}").utf8))
         body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-        return hasher.finalize().prefix(8).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(16)
+        for byte in hasher.finalize().prefix(8) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

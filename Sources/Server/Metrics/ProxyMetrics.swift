@@ -30,34 +30,89 @@ public final class ProxyMetrics: Sendable {
         if delta > 0 { counter.increment(by: delta) }
     }
 
+    /// The series one combination of labels updates, looked up in the registry once: the
+    /// registry's own lookup (label arrays compared field by field) cost more per call than
+    /// recording the call.
+    private struct CallSeries {
+        let requests: Counter
+        let duration: ValueHistogram
+        let overhead: ValueHistogram
+    }
+
+    private struct SeriesKey: Hashable {
+        var provider: String
+        var model: String
+        var source: String
+        var outcome: String
+    }
+
+    private struct UsageKey: Hashable {
+        var provider: String
+        var model: String
+        var source: String
+        var kind: String
+    }
+
+    private let callSeries = Mutex<[SeriesKey: CallSeries]>([:])
+    private let usageCounters = Mutex<[UsageKey: Counter]>([:])
+
+    private func series(_ key: SeriesKey) -> CallSeries {
+        callSeries.withLock { known in
+            if let series = known[key] { return series }
+            let labels = [("provider", key.provider), ("model", key.model), ("source", key.source), ("outcome", key.outcome)]
+            let series = CallSeries(
+                requests: registry.makeCounter(name: "tokenlens_requests_total", labels: labels,
+                                               help: "Calls through the proxy, by provider, model, source and outcome"),
+                duration: registry.makeValueHistogram(name: "tokenlens_request_duration_seconds", labels: labels,
+                                                      buckets: Self.latencyBuckets,
+                                                      help: "End-to-end call latency as the client saw it"),
+                overhead: registry.makeValueHistogram(name: "tokenlens_overhead_seconds", labels: labels,
+                                                      buckets: Self.overheadBuckets, help: "Time spent inside TokenLens per call"))
+            known[key] = series
+            return series
+        }
+    }
+
+    /// `tokenlens_tokens_total` (one per token kind), `tokenlens_cost_usd_total` or
+    /// `tokenlens_unpriced_calls_total` for a provider, model and source.
+    private func usageCounter(_ key: UsageKey) -> Counter {
+        usageCounters.withLock { known in
+            if let counter = known[key] { return counter }
+            let base = [("provider", key.provider), ("model", key.model), ("source", key.source)]
+            let counter = switch key.kind {
+            case "cost": registry.makeCounter(name: "tokenlens_cost_usd_total", labels: base, help: "Spend in USD of priced calls")
+            case "unpriced":
+                registry.makeCounter(name: "tokenlens_unpriced_calls_total", labels: base,
+                                     help: "Successful calls whose model is not in the price table")
+            default: registry.makeCounter(name: "tokenlens_tokens_total", labels: base + [("type", key.kind)], help: "Tokens by kind")
+            }
+            known[key] = counter
+            return counter
+        }
+    }
+
     /// Counts a batch of recorded calls.
     public func observe(_ records: [CallRecord]) {
         for record in records {
             let model = record.model ?? record.requestedModel ?? "none"
-            let labels = [("provider", record.provider), ("model", model), ("source", record.source),
-                          ("outcome", record.outcome.rawValue)]
-            registry.makeCounter(name: "tokenlens_requests_total", labels: labels,
-                                 help: "Calls through the proxy, by provider, model, source and outcome").increment()
-            registry.makeValueHistogram(name: "tokenlens_request_duration_seconds", labels: labels,
-                                        buckets: Self.latencyBuckets,
-                                        help: "End-to-end call latency as the client saw it").record(record.latencyMs / 1000)
-            registry.makeValueHistogram(name: "tokenlens_overhead_seconds", labels: labels,
-                                        buckets: Self.overheadBuckets,
-                                        help: "Time spent inside TokenLens per call").record(record.overheadMs / 1000)
-            let base = [("provider", record.provider), ("model", model), ("source", record.source)]
+            let series = series(SeriesKey(provider: record.provider, model: model, source: record.source,
+                                          outcome: record.outcome.rawValue))
+            series.requests.increment()
+            series.duration.record(record.latencyMs / 1000)
+            series.overhead.record(record.overheadMs / 1000)
             let usage = record.usage
-            for (type, count) in [("input", usage.inputTokens), ("output", usage.outputTokens),
+            for (kind, count) in [("input", usage.inputTokens), ("output", usage.outputTokens),
                                   ("cache_read", usage.cacheReadTokens), ("cache_write", usage.cacheWriteTokens),
                                   ("reasoning", usage.reasoningTokens)] where count > 0 {
-                registry.makeCounter(name: "tokenlens_tokens_total", labels: base + [("type", type)],
-                                     help: "Tokens by kind").increment(by: count)
+                usageCounter(UsageKey(provider: record.provider, model: model, source: record.source, kind: kind))
+                    .increment(by: count)
             }
             if let cost = record.costUSD {
-                registry.makeCounter(name: "tokenlens_cost_usd_total", labels: base,
-                                     help: "Spend in USD of priced calls").increment(by: cost)
+                usageCounter(UsageKey(provider: record.provider, model: model, source: record.source, kind: "cost"))
+                    .increment(by: cost)
             } else if record.outcome == .ok {
-                registry.makeCounter(name: "tokenlens_unpriced_calls_total", labels: base,
-                                     help: "Successful calls whose model is not in the price table").increment()
+                usageCounter(UsageKey(provider: record.provider, model: model, source: record.source, kind: "unpriced"))
+                    .increment()
             }
         }
     }
