@@ -314,3 +314,28 @@ def test_pipelined_requests_are_answered_in_order(fake, daemon, tag):
     assert order == [True, False, True, False]
     assert all(h.startswith(b"200") for h in heads), heads
     assert len(daemon.wait_tag(tag, count=2)) == 2
+
+
+def test_expect_100_continue_is_answered_before_the_body(fake, daemon, tag):
+    """A client that asks to be told to go on (curl does for large bodies) is told at once."""
+    body = json.dumps({"model": "gpt-5-mini", "messages": [{"role": "user", "content": "x" * 4000}]}).encode()
+    head = raw_post_bytes("/proxy/openai/v1/chat/completions", b"", {**OPENAI_AUTH, **tag_headers(tag),
+                                                                     "Expect": "100-continue",
+                                                                     "Content-Length": str(len(body))})
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+    s.sendall(head)
+    interim = s.recv(65536)
+    assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+    s.sendall(body)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    status, _, _ = split_head(data)
+    assert status == 200
+    sent = fake.requests_tagged(tag)
+    assert len(sent) == 1 and "expect" not in sent[0]["headers"]
+    assert daemon.wait_tag(tag)["outcome"] == "ok"

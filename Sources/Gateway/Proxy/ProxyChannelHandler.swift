@@ -102,6 +102,11 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                                         query: query.map { String(path[path.index(after: $0)...]) },
                                         headers: request.headers)
             closeAfterResponse = !request.isKeepAlive
+            if request.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // curl and others wait (a second, for curl) for this before sending a large body.
+                let interim = HTTPResponseHead(version: request.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
             let call = engine.start(head)
             let expected = request.headers.first(name: "content-length").flatMap(Int.init) ?? 0
             state = .reading(call, context.channel.allocator.buffer(capacity: min(max(expected, 0), call.bodyLimit)))

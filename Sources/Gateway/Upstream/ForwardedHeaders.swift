@@ -8,6 +8,8 @@ enum ForwardedHeaders {
     static let hopByHop: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "transfer-encoding", "upgrade",
+        // The body is sent whole, at once: there is nothing to wait for upstream.
+        "expect",
     ]
 
     /// Request headers for the upstream call.
