@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Token bytes → rank for one vocabulary. An open-addressed table of 16-byte slots, each
 /// holding a token's first 8 bytes, its length, rank and where the rest of its bytes live,
 /// so most lookups (three tokens in four are 8 bytes or shorter) touch one cache line and no
@@ -37,8 +39,9 @@ final class RankTable: @unchecked Sendable {
     private let slotMask: Int
     private let byteRanks: UnsafeMutableBufferPointer<UInt32>
     private let pairRanks: UnsafeMutableBufferPointer<UInt32>
-    /// rank → (offset << 32 | length) of its bytes, or 0, for decoding.
-    private let rankSpans: UnsafeMutableBufferPointer<UInt64>
+    /// rank → (offset << 32 | length) of its bytes, or 0, for decoding. Built on the first
+    /// decode: counting tokens never needs it, and it is 8 bytes per token.
+    private let rankSpans = Mutex<[UInt64]?>(nil)
 
     init(_ file: TiktokenFile) throws(BuildError) {
         let highest = Int(file.ranks.max() ?? 0)
@@ -58,8 +61,6 @@ final class RankTable: @unchecked Sendable {
         byteRanks.initialize(repeating: Self.absent)
         pairRanks = .allocate(capacity: 65_536)
         pairRanks.initialize(repeating: Self.absent)
-        rankSpans = .allocate(capacity: rankLimit)
-        rankSpans.initialize(repeating: 0)
 
         var longest = 0
         let base = keys
@@ -72,7 +73,6 @@ final class RankTable: @unchecked Sendable {
             let bytes = base + start
             if length == 1 { byteRanks[Int(bytes[0])] = rank }
             if length == 2 { pairRanks[Int(bytes[0]) << 8 | Int(bytes[1])] = rank }
-            rankSpans[Int(rank)] = UInt64(start) << 32 | UInt64(length)
             let prefix = Self.prefix(bytes, length)
             let packed = UInt64(start) | UInt64(rank) << 32 | UInt64(length) << 52
             var slot = Int(truncatingIfNeeded: Self.hash(bytes, length, prefix: prefix)) & slotMask
@@ -90,7 +90,6 @@ final class RankTable: @unchecked Sendable {
         slots.deallocate()
         byteRanks.deallocate()
         pairRanks.deallocate()
-        rankSpans.deallocate()
     }
 
     @inline(__always)
@@ -147,7 +146,19 @@ final class RankTable: @unchecked Sendable {
     /// The bytes of the token with this rank, or nil for an id that is not in the vocabulary.
     func bytes(ofRank rank: Int) -> UnsafeBufferPointer<UInt8>? {
         guard rank >= 0, rank < rankLimit else { return nil }
-        let span = rankSpans[rank]
+        let span = rankSpans.withLock { spans in
+            if spans == nil {
+                var built = [UInt64](repeating: 0, count: rankLimit)
+                for slot in slots where slot.packed != 0 {
+                    let start = slot.packed & 0xFFFF_FFFF
+                    let rank = Int(truncatingIfNeeded: (slot.packed >> 32) & ((1 << Self.rankBits) - 1))
+                    let length = slot.packed >> 52
+                    built[rank] = start << 32 | length
+                }
+                spans = built
+            }
+            return spans![rank]
+        }
         guard span != 0 else { return nil }
         let start = Int(truncatingIfNeeded: span >> 32)
         let length = Int(truncatingIfNeeded: span & 0xFFFF_FFFF)

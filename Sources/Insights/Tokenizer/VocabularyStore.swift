@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 
@@ -72,7 +75,9 @@ public final class VocabularyStore: Sendable {
         var lastError = BPETokenizer.LoadError.unreadable(path: candidates.first?.path ?? file)
         for url in candidates where FileManager.default.fileExists(atPath: url.path) {
             do {
-                return .loaded(try BPETokenizer(encoding: encoding, contentsOf: url))
+                let tokenizer = try BPETokenizer(encoding: encoding, contentsOf: url)
+                Self.returnFreedMemory()
+                return .loaded(tokenizer)
             } catch {
                 lastError = error
             }
@@ -100,5 +105,15 @@ public final class VocabularyStore: Sendable {
         let folder = Bundle.main.bundleURL
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return false }
         return names.contains { $0.hasSuffix("_Insights.resources") || $0.hasSuffix("_Insights.bundle") }
+    }
+
+    /// Reading the file and building the table leave a few MB of freed heap behind: glibc's
+    /// `malloc_trim` gives it back rather than carrying it for the life of the daemon.
+    private static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        #endif
     }
 }
