@@ -112,6 +112,19 @@ def raw_post_bytes(path, body: bytes, headers: dict, host="127.0.0.1") -> bytes:
     return head.encode() + body
 
 
+def read_until_closed(sock) -> bytes:
+    """Everything the peer sends until it closes the connection; closes the socket."""
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+    finally:
+        sock.close()
+
+
 def split_head(data: bytes):
     """Splits raw response bytes into (status, headers lower-cased, rest)."""
     head, sep, rest = data.partition(b"\r\n\r\n")

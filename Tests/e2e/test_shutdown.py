@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ANTHROPIC_AUTH, GOOGLE_AUTH, OPENAI_AUTH, http_request, raw_post_bytes, split_head
+from conftest import ANTHROPIC_AUTH, GOOGLE_AUTH, OPENAI_AUTH, http_request, raw_post_bytes, read_until_closed, split_head
 
 MSGS = [{"role": "user", "content": "x"}]
 MIX = [
@@ -75,12 +75,7 @@ def test_stream_in_flight_at_sigterm_completes(fake, make_daemon, tmp_path):
         buf += s.recv(65536)
     t_sig = time.monotonic()
     d1.proc.send_signal(signal.SIGTERM)
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    s.close()
+    buf += read_until_closed(s)
     status, headers, rest = split_head(buf)
     assert status == 200
     assert rest.endswith(b"0\r\n\r\n"), "the stream must be finished, not cut"

@@ -16,7 +16,7 @@ import zlib
 import pytest
 
 from conftest import (ANTHROPIC_AUTH, ANTHROPIC_KEY, GOOGLE_AUTH, OPENAI_AUTH, OPENAI_KEY, assert_record, dechunk,
-                      http_request, raw_post_bytes, split_head, tag_headers)
+                      http_request, raw_post_bytes, read_until_closed, split_head, tag_headers)
 
 openai = pytest.importorskip("openai")
 anthropic = pytest.importorskip("anthropic")
@@ -301,13 +301,7 @@ def test_pipelined_requests_are_answered_in_order(fake, daemon, tag):
     closing = b"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     s = socket.create_connection(("127.0.0.1", daemon.port), timeout=10)
     s.sendall(proxied + status + proxied + closing)
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
+    data = read_until_closed(s)
     heads = [part.split(b"\r\n", 1)[0] for part in data.split(b"HTTP/1.1 ")[1:]]
     assert len(heads) == 4, data[:2000]
     order = [b"x-tokenlens-request-id" in part.lower() for part in data.split(b"HTTP/1.1 ")[1:]]
@@ -327,14 +321,7 @@ def test_expect_100_continue_is_answered_before_the_body(fake, daemon, tag):
     interim = s.recv(65536)
     assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
     s.sendall(body)
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    status, _, _ = split_head(data)
+    status, _, _ = split_head(read_until_closed(s))
     assert status == 200
     sent = fake.requests_tagged(tag)
     assert len(sent) == 1 and "expect" not in sent[0]["headers"]
