@@ -56,6 +56,12 @@ public struct CallAttribution: Sendable, Equatable {
 
     /// Trims and bounds a caller-supplied name; control characters are dropped.
     static func clean(_ raw: String) -> String? {
+        // Nearly every name is short printable ASCII with nothing to trim: keep it as it is.
+        let bytes = raw.utf8
+        if !bytes.isEmpty, bytes.count <= maxLength, bytes.first != 0x20, bytes.first != 0x09, bytes.last != 0x20,
+           bytes.last != 0x09, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return raw
+        }
         let trimmed = raw.trimmed()
         let kept = trimmed.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }
         let result = String(String.UnicodeScalarView(kept.prefix(maxLength)))
