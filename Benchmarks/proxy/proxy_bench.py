@@ -155,8 +155,11 @@ def main():
         sampler.join()
         stream_body = (HERE / "stream.lua").read_text().split("wrk.body = '")[1].rsplit("'", 1)[0].encode()
         proxy_port = int(proxy.rsplit(":", 1)[1])
-        ttfb_direct = ttfb_samples("127.0.0.1", ngx_port, "/stream/v1/chat/completions", stream_body)
-        ttfb_proxied = ttfb_samples("127.0.0.1", proxy_port, "/proxy/openai/stream/v1/chat/completions", stream_body)
+        rounds = [(ttfb_samples("127.0.0.1", ngx_port, "/stream/v1/chat/completions", stream_body),
+                   ttfb_samples("127.0.0.1", proxy_port, "/proxy/openai/stream/v1/chat/completions", stream_body))
+                  for _ in range(args.rounds)]
+        ttfb_direct = tuple(sorted(r[0][i] for r in rounds)[len(rounds) // 2] for i in (0, 1))
+        ttfb_proxied = tuple(sorted(r[1][i] for r in rounds)[len(rounds) // 2] for i in (0, 1))
         status = Path(f"/proc/{daemon.pid}/status").read_text()
         hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
     finally:
@@ -173,7 +176,8 @@ def main():
         print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
               f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
               f"{p['p99'] - d['p99']:.3f} | {errors} |")
-    print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests: direct p50 "
+    print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests (median of {args.rounds} "
+          f"alternating rounds): direct p50 "
           f"{ttfb_direct[0]:.3f} ms / p99 {ttfb_direct[1]:.3f} ms; through TokenLens p50 {ttfb_proxied[0]:.3f} ms / "
           f"p99 {ttfb_proxied[1]:.3f} ms (added p50 {ttfb_proxied[0] - ttfb_direct[0]:.3f} ms).")
     print(f"\nDaemon RSS under load: peak sampled {sampler.peak / 1024:.1f} MB, VmHWM {hwm / 1024:.1f} MB.")
