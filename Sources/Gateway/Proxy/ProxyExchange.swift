@@ -241,6 +241,9 @@ final class ProxyExchange: UpstreamResponseHandler {
             case .send(nil):
                 break
             case .block(let event):
+                // Stop the model too: reading on would pay for output nobody receives.
+                connection?.abandon()
+                connection = nil
                 client.writeBody(event)
                 finish()
                 client.endResponse()
