@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("recorder", RecorderBenchmark.run),
     ("policy", PolicyBenchmark.run),
     ("analysis", AnalysisBenchmark.run),
+    ("tokenizer", TokenizerBenchmark.run),
 ]
 var ran = false
 for benchmark in benchmarks where selected == "all" || selected == benchmark.name {

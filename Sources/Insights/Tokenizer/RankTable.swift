@@ -1,26 +1,22 @@
 import Synchronization
 
-/// Token bytes → rank for one vocabulary. An open-addressed table of 16-byte slots, each
-/// holding a token's first 8 bytes, its length, rank and where the rest of its bytes live,
-/// so most lookups (three tokens in four are 8 bytes or shorter) touch one cache line and no
-/// key buffer. A slice of a piece is hashed and compared in place: no `String`, no array per
-/// lookup. Single bytes and byte pairs, the first step of every merge, hit direct tables.
+/// Token bytes → rank for one vocabulary. An open-addressed table of 8-byte slots, each
+/// holding a token's length, rank, where its bytes live and an 8-bit tag of its hash, so a
+/// probe rejects other tokens without reading their bytes (1 in 256 gets that far), and the
+/// table of o200k is 4 MB. A slice of a piece is hashed and compared in place: no `String`, no
+/// array per lookup. Single bytes and byte pairs, the first step of every merge, hit direct
+/// tables.
 final class RankTable: @unchecked Sendable {
     // Safety: every buffer is filled in `init`, only read afterwards, and freed in `deinit`.
 
     /// The rank of a byte sequence that is not a token.
     static let absent = UInt32.max
-    /// Limits of the packed slot: ranks below 2^20, tokens shorter than 4096 bytes.
+    /// Limits of the packed slot: ranks below 2^20, tokens shorter than 4096 bytes, all tokens'
+    /// bytes within 16 MiB. A slot is, from bit 0: offset (24 bits) of the token's bytes in
+    /// `keyBytes`, rank (20), length (12), tag (8). Zero marks an empty slot (no token is empty).
     static let rankBits: UInt64 = 20
     static let maxLength = 4095
-
-    struct Slot {
-        /// The token's first (up to) 8 bytes, little-endian, zero-padded.
-        var prefix: UInt64
-        /// Bits 0–31: offset of the token's bytes in `keyBytes`; 32–51: rank; 52–63: length.
-        /// Zero marks an empty slot (no token is empty).
-        var packed: UInt64
-    }
+    static let maxKeyBytes = 1 << 24
 
     enum BuildError: Error, Sendable, Equatable {
         case tooLarge
@@ -35,7 +31,8 @@ final class RankTable: @unchecked Sendable {
     private let keyBytes: UnsafeMutableBufferPointer<UInt8>
     /// `keyBytes`' start (allocated with a capacity of at least 1, so never nil).
     private let keys: UnsafePointer<UInt8>
-    private let slots: UnsafeMutableBufferPointer<Slot>
+    private let slots: UnsafeMutableBufferPointer<UInt64>
+    private let keyCount: Int
     private let slotMask: Int
     private let byteRanks: UnsafeMutableBufferPointer<UInt32>
     private let pairRanks: UnsafeMutableBufferPointer<UInt32>
@@ -45,7 +42,8 @@ final class RankTable: @unchecked Sendable {
 
     init(_ file: TiktokenFile) throws(BuildError) {
         let highest = Int(file.ranks.max() ?? 0)
-        guard highest < 1 << Self.rankBits, file.bytes.count < Int(UInt32.max) else { throw .tooLarge }
+        guard highest < 1 << Self.rankBits, file.bytes.count < Self.maxKeyBytes else { throw .tooLarge }
+        keyCount = file.bytes.count
         count = file.count
         rankLimit = highest + 1
         keyBytes = .allocate(capacity: max(file.bytes.count, 1))
@@ -55,7 +53,7 @@ final class RankTable: @unchecked Sendable {
         var capacity = 1024
         while capacity < file.count * 5 / 2 { capacity <<= 1 }
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(prefix: 0, packed: 0))
+        slots.initialize(repeating: 0)
         slotMask = capacity - 1
         byteRanks = .allocate(capacity: 256)
         byteRanks.initialize(repeating: Self.absent)
@@ -74,13 +72,15 @@ final class RankTable: @unchecked Sendable {
             if length == 1 { byteRanks[Int(bytes[0])] = rank }
             if length == 2 { pairRanks[Int(bytes[0]) << 8 | Int(bytes[1])] = rank }
             let prefix = Self.prefix(bytes, length)
-            let packed = UInt64(start) | UInt64(rank) << 32 | UInt64(length) << 52
-            var slot = Int(truncatingIfNeeded: Self.hash(bytes, length, prefix: prefix)) & slotMask
+            let hash = Self.hash(bytes, length, prefix: prefix)
+            let tag = hash >> 56
+            let packed = UInt64(start) | UInt64(rank) << 24 | UInt64(length) << 44 | tag << 56
+            var slot = Int(truncatingIfNeeded: hash) & slotMask
             // A repeated token keeps its last rank, as a dictionary built from the file would.
-            while slots[slot].packed != 0, !Self.matches(slots[slot], bytes, length, prefix, keys: base) {
+            while slots[slot] != 0, !Self.matches(slots[slot], bytes, length, prefix, tag: tag, keys: base, keyCount: keyCount) {
                 slot = (slot + 1) & slotMask
             }
-            slots[slot] = Slot(prefix: prefix, packed: packed)
+            slots[slot] = packed
         }
         maxTokenLength = longest
     }
@@ -112,23 +112,33 @@ final class RankTable: @unchecked Sendable {
 
     private func lookup(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
         let prefix = Self.prefix(bytes, length)
-        var slot = Int(truncatingIfNeeded: Self.hash(bytes, length, prefix: prefix)) & slotMask
+        let hash = Self.hash(bytes, length, prefix: prefix)
+        let tag = hash >> 56
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
             let entry = slots[slot]
-            if entry.packed == 0 { return Self.absent }
-            if Self.matches(entry, bytes, length, prefix, keys: keys) {
-                return UInt32(truncatingIfNeeded: entry.packed >> 32) & (1 << UInt32(Self.rankBits) - 1)
+            if entry == 0 { return Self.absent }
+            if Self.matches(entry, bytes, length, prefix, tag: tag, keys: keys, keyCount: keyCount) {
+                return UInt32(truncatingIfNeeded: entry >> 24) & (1 << UInt32(Self.rankBits) - 1)
             }
             slot = (slot + 1) & slotMask
         }
     }
 
     @inline(__always)
-    private static func matches(_ entry: Slot, _ bytes: UnsafePointer<UInt8>, _ length: Int, _ prefix: UInt64,
-                                keys: UnsafePointer<UInt8>) -> Bool {
-        guard entry.prefix == prefix, Int(truncatingIfNeeded: entry.packed >> 52) == length else { return false }
-        if length <= 8 { return true }
-        let stored = UnsafeRawPointer(keys + Int(truncatingIfNeeded: entry.packed & 0xFFFF_FFFF))
+    private static func matches(_ entry: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int, _ prefix: UInt64, tag: UInt64,
+                                keys: UnsafePointer<UInt8>, keyCount: Int) -> Bool {
+        guard entry >> 56 == tag, Int(truncatingIfNeeded: (entry >> 44) & 0xFFF) == length else { return false }
+        let offset = Int(truncatingIfNeeded: entry & 0xFF_FFFF)
+        let stored = UnsafeRawPointer(keys + offset)
+        if length < 8 {
+            // One load when 8 bytes are there to read, masked to the token's length.
+            if offset + 8 <= keyCount {
+                return stored.loadUnaligned(as: UInt64.self).littleEndian & (1 << UInt64(length * 8) - 1) == prefix
+            }
+            return Self.prefix(keys + offset, length) == prefix
+        }
+        guard stored.loadUnaligned(as: UInt64.self).littleEndian == prefix else { return false }
         let mine = UnsafeRawPointer(bytes)
         var index = 8
         while index + 8 <= length {
@@ -149,10 +159,10 @@ final class RankTable: @unchecked Sendable {
         let span = rankSpans.withLock { spans in
             if spans == nil {
                 var built = [UInt64](repeating: 0, count: rankLimit)
-                for slot in slots where slot.packed != 0 {
-                    let start = slot.packed & 0xFFFF_FFFF
-                    let rank = Int(truncatingIfNeeded: (slot.packed >> 32) & ((1 << Self.rankBits) - 1))
-                    let length = slot.packed >> 52
+                for slot in slots where slot != 0 {
+                    let start = slot & 0xFF_FFFF
+                    let rank = Int(truncatingIfNeeded: (slot >> 24) & ((1 << Self.rankBits) - 1))
+                    let length = (slot >> 44) & 0xFFF
                     built[rank] = start << 32 | length
                 }
                 spans = built
