@@ -8,7 +8,7 @@ enum TokenizerBenchmark {
         print("## Tokenizer\n")
         print("| encoding | load ms | resident MB after load | text | MB | tokens | ms | MB/s |")
         print("|---|---:|---:|---|---:|---:|---:|---:|")
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let words = ["the", "request", "token", "cost", "budget", "model", "provider", "cache", "stream", "policy",
                      "analysis", "TokenLens", "é", "naïve", "数据", "😀", "  ", "\n", "1234", "x"]
         let prose = (0..<400_000).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
@@ -45,17 +45,5 @@ enum TokenizerBenchmark {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
               let kB = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
         return kB / 1024
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
