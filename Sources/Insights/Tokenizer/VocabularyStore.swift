@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
 
@@ -76,7 +73,8 @@ public final class VocabularyStore: Sendable {
         for url in candidates where FileManager.default.fileExists(atPath: url.path) {
             do {
                 let tokenizer = try BPETokenizer(encoding: encoding, contentsOf: url)
-                Self.returnFreedMemory()
+                // Reading the file and building the table leave a few MB of freed heap behind.
+                FreedMemory.release()
                 return .loaded(tokenizer)
             } catch {
                 lastError = error
@@ -105,15 +103,5 @@ public final class VocabularyStore: Sendable {
         let folder = Bundle.main.bundleURL
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return false }
         return names.contains { $0.hasSuffix("_Insights.resources") || $0.hasSuffix("_Insights.bundle") }
-    }
-
-    /// Reading the file and building the table leave a few MB of freed heap behind: glibc's
-    /// `malloc_trim` gives it back rather than carrying it for the life of the daemon.
-    private static func returnFreedMemory() {
-        #if canImport(Glibc)
-        typealias Trim = @convention(c) (Int) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        #endif
     }
 }

@@ -1,3 +1,4 @@
+import Insights
 import Logging
 import ServiceLifecycle
 
@@ -15,6 +16,8 @@ struct AnalysisWarmUpService: Service {
         await cancelWhenGracefulShutdown {
             do {
                 try await api.warmUp()
+                // Warming reads a month of calls; what it kept is small, what it freed is not.
+                FreedMemory.release()
             } catch is CancellationError {
             } catch {
                 logger.warning("analysis warm-up failed: \(error)")
