@@ -1,6 +1,6 @@
 import HTTPTypes
 import NIOHTTP1
-import Synchronization
+import Providers
 
 /// Who is calling and how to tag the call, per the contract: the `X-TokenLens-Source`
 /// header, else a source in the URL, else a recognised User-Agent, else `unknown`; tags from
@@ -25,7 +25,7 @@ public struct CallAttribution: Sendable, Equatable {
     }
 
     /// User-Agent fragments of the tools and SDKs people point at TokenLens, most specific first.
-    static let knownAgents: [(fragment: String, source: String)] = [
+    static let knownAgents: [(fragment: StaticString, source: String)] = [
         ("claude-cli", "claude-code"), ("claude-code", "claude-code"),
         ("codex_cli_rs", "codex"), ("codex", "codex"),
         ("aider", "aider"), ("cursor", "cursor"), ("cline", "cline"), ("continue", "continue"),
@@ -37,19 +37,9 @@ public struct CallAttribution: Sendable, Equatable {
     ]
 
     static func recognise(userAgent: String, googleClient: String) -> String {
-        let key = userAgent + " " + googleClient
-        if let known = recognised.withLock({ $0[key] }) { return known }
-        // Byte search: the fragments are ASCII, and Foundation's `contains` was most of the cost.
-        let agent = Array(key.lowercased().utf8)
-        let source = knownAgents.first { agent.contains(bytes: $0.fragment.utf8) }?.source ?? "unknown"
-        recognised.withLock { cache in
-            // A handful of clients send a handful of User-Agents; anything beyond is not kept.
-            if cache.count < 256 { cache[key] = source }
-        }
-        return source
+        let agent = Array((userAgent + " " + googleClient).lowercased().utf8)
+        return knownAgents.first { ByteSearch.contains(agent, $0.fragment) }?.source ?? "unknown"
     }
-
-    private static let recognised = Mutex<[String: String]>([:])
 
     /// A caller-supplied name (source, tag, session) as TokenLens records it, or nil if empty.
     public static func cleanName(_ raw: String) -> String? { clean(raw) }
@@ -89,16 +79,3 @@ extension StringProtocol {
     }
 }
 
-extension Array where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes.
-    func contains(bytes needle: String.UTF8View) -> Bool {
-        let word = Array(needle)
-        guard let first = word.first, count >= word.count else { return word.isEmpty }
-        var index = 0
-        while index <= count - word.count {
-            if self[index] == first, self[index..<(index + word.count)].elementsEqual(word) { return true }
-            index += 1
-        }
-        return false
-    }
-}

@@ -14,7 +14,7 @@ import Providers
 /// path out of here, including every error and every failed attempt, produces a record.
 public final class ProxyEngine: Sendable {
     let snapshots: SnapshotStore
-    public let upstream: UpstreamPool
+    let upstream: UpstreamPool
     let ids: RequestIDGenerator
     let logger: Logger
     let sink: @Sendable (CallRecord) -> Void
@@ -76,25 +76,33 @@ public final class ProxyEngine: Sendable {
                          attribution: attribution, draft: draft)
     }
 
-    /// Refusals that do not need the body: an unknown provider, a killed source.
-    func refusalBeforeBody(_ call: ProxyCall) -> ProxyResponse? {
+    /// Whether the call may go on to its body: refused without it for an unknown provider or
+    /// a killed source.
+    enum Admission {
+        case admitted(ProxyRoute, Provider)
+        case refused(ProxyResponse)
+    }
+
+    func admission(_ call: ProxyCall) -> Admission {
         guard let route = call.route, let provider = route.provider else {
             let name = call.route?.providerName ?? ""
-            return reject(call.draft, provider: nil, status: 404, code: "unknown_provider", blockedBy: "request.unknown_provider",
-                          message: "unknown provider '\(name)': use /proxy/openai/..., /proxy/anthropic/... or /proxy/google/...",
-                          snapshot: call.snapshot, stopwatch: call.stopwatch)
+            return .refused(reject(call.draft, provider: nil, status: 404, code: "unknown_provider",
+                                   blockedBy: "request.unknown_provider",
+                                   message: "unknown provider '\(name)': use /proxy/openai/..., /proxy/anthropic/... or /proxy/google/...",
+                                   snapshot: call.snapshot, stopwatch: call.stopwatch))
         }
         if let kill = call.snapshot.rules.killSwitches[call.attribution.source] {
-            return reject(call.draft, provider: provider, status: 403, code: "kill_switch", blockedBy: "kill_switch:\(kill.source)",
-                          message: "TokenLens refused this call: source \"\(kill.source)\" is stopped by a kill switch (\(kill.origin))",
-                          snapshot: call.snapshot, stopwatch: call.stopwatch)
+            return .refused(reject(call.draft, provider: provider, status: 403, code: "kill_switch",
+                                   blockedBy: "kill_switch:\(kill.source)",
+                                   message: "TokenLens refused this call: source \"\(kill.source)\" is stopped by a kill switch (\(kill.origin))",
+                                   snapshot: call.snapshot, stopwatch: call.stopwatch))
         }
-        return nil
+        return .admitted(route, provider)
     }
 
     /// The body passed the configured limit ([server] max_body_bytes).
     func bodyTooLarge(_ call: ProxyCall) -> ProxyResponse {
-        if let refusal = refusalBeforeBody(call) { return refusal }
+        if case .refused(let refusal) = admission(call) { return refusal }
         let limit = call.snapshot.server.maxBodyBytes
         return reject(call.draft, provider: call.route?.provider, status: 413, code: "request_too_large",
                       blockedBy: "server.max_body_bytes",
@@ -114,7 +122,12 @@ public final class ProxyEngine: Sendable {
     /// route, guardrails, dedup, budgets. Either an answer (a refusal or a replay) or a plan to
     /// forward the call.
     func decide(_ call: ProxyCall, body requestBody: ByteBuffer) -> ProxyDecision {
-        if let refusal = refusalBeforeBody(call) { return .respond(refusal) }
+        let route: ProxyRoute
+        let provider: Provider
+        switch admission(call) {
+        case .refused(let refusal): return .respond(refusal)
+        case .admitted(let admittedRoute, let admittedProvider): (route, provider) = (admittedRoute, admittedProvider)
+        }
         let head = call.head
         let snapshot = call.snapshot
         let stopwatch = call.stopwatch
@@ -122,7 +135,6 @@ public final class ProxyEngine: Sendable {
         let now = call.now
         let id = call.draft.id
         var draft = call.draft
-        guard let route = call.route, let provider = route.provider else { preconditionFailure("refused above") }
 
         let facts: RequestFacts
         do {
@@ -252,7 +264,8 @@ public final class ProxyEngine: Sendable {
         if let query = plan.head.query, !query.isEmpty { uri += "?" + query }
         var headers = ForwardedHeaders.upstreamRequest(plan.head.headers, identityOnly: injectUsage)
         headers.replaceOrAdd(name: "host", value: endpoint.authority)
-        let hasBody = forwardBody.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(plan.head.method)
+        let method = plan.head.method
+        let hasBody = forwardBody.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
         if hasBody { headers.replaceOrAdd(name: "content-length", value: String(forwardBody.readableBytes)) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: plan.head.method), uri: uri, headers: headers)
         return (head, hasBody ? forwardBody : nil)
@@ -296,15 +309,24 @@ public final class ProxyEngine: Sendable {
         record.blockedBy = blockedBy
         record.errorMessage = message
         finishWithoutUpstream(&record, status: status, snapshot: snapshot, stopwatch: stopwatch)
-        var headers = extraHeaders ?? responseHeaders(id: draft.id, snapshot: snapshot)
-        headers.replaceOrAdd(name: "content-type", value: "application/json")
-        let body = ProviderErrorBody.json(provider: provider, status: status, message: message, code: code)
+        let answer = errorAnswer(provider: provider, status: status, message: message, code: code, id: draft.id,
+                                 snapshot: snapshot, headers: extraHeaders)
         if let capturing, let route = ProxyRoute(path: capturing.head.path),
            let capture = makeCapture(head: capturing.head, route: route, body: capturing.body, draft: draft, snapshot: snapshot) {
-            capture.response(status: status, body: body)
+            capture.response(status: status, body: answer.body)
             capture.finish(record)
         }
-        return ProxyResponse(status: status, headers: headers, body: .complete(body))
+        return answer.response
+    }
+
+    /// An error in the provider's own JSON shape, with TokenLens's id and policy headers; the
+    /// body is returned too, for request logging.
+    func errorAnswer(provider: Provider?, status: Int, message: String, code: String, id: String, snapshot: PolicySnapshot,
+                     headers: HTTPHeaders? = nil) -> (response: ProxyResponse, body: String) {
+        var headers = headers ?? responseHeaders(id: id, snapshot: snapshot)
+        headers.replaceOrAdd(name: "content-type", value: "application/json")
+        let body = ProviderErrorBody.json(provider: provider, status: status, message: message, code: code)
+        return (ProxyResponse(status: status, headers: headers, body: .complete(body)), body)
     }
 
     /// A capture of this call's bodies when request logging is on, else nil (nothing copied).

@@ -153,14 +153,12 @@ final class ProxyExchange: UpstreamResponseHandler {
         engine.finishWithoutUpstream(&record, status: failure.status, snapshot: plan.snapshot, stopwatch: plan.stopwatch,
                                      upstreamMs: attemptClock.elapsedMs, analysis: plan.analysis)
         if let reservation = plan.reservation { engine.ledger.settle(reservation, actual: 0, calledUpstream: true) }
-        var headers = engine.responseHeaders(id: plan.draft.id, snapshot: plan.snapshot)
-        headers.replaceOrAdd(name: "content-type", value: "application/json")
-        let errorBody = ProviderErrorBody.json(provider: plan.provider, status: failure.status, message: failure.message,
-                                               code: failure.code)
-        plan.capture?.response(status: failure.status, body: errorBody)
+        let answer = engine.errorAnswer(provider: plan.provider, status: failure.status, message: failure.message,
+                                        code: failure.code, id: plan.draft.id, snapshot: plan.snapshot)
+        plan.capture?.response(status: failure.status, body: answer.body)
         plan.capture?.finish(record)
         phase = .done
-        client.send(ProxyResponse(status: failure.status, headers: headers, body: .complete(errorBody)))
+        client.send(answer.response)
     }
 
     private func nextAttempt(retryAfter: String?) {
@@ -345,10 +343,8 @@ final class ProxyExchange: UpstreamResponseHandler {
     }
 
     private func errorResponse(status: Int, message: String, code: String) -> ProxyResponse {
-        var headers = engine.responseHeaders(id: plan.draft.id, snapshot: plan.snapshot)
-        headers.replaceOrAdd(name: "content-type", value: "application/json")
-        return ProxyResponse(status: status, headers: headers,
-                             body: .complete(ProviderErrorBody.json(provider: plan.provider, status: status, message: message, code: code)))
+        engine.errorAnswer(provider: plan.provider, status: status, message: message, code: code, id: plan.draft.id,
+                           snapshot: plan.snapshot).response
     }
 
     // MARK: The client side

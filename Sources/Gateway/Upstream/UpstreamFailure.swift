@@ -1,6 +1,3 @@
-import NIOCore
-import NIOSSL
-
 /// Why an upstream exchange failed, as the connection saw it.
 enum UpstreamError: Error, CustomStringConvertible {
     /// No connection could be made (refused, unresolvable, TLS handshake failed).
@@ -34,16 +31,14 @@ enum UpstreamFailure {
     case timedOut(String)
     case failed(String)
 
-    init(_ error: any Error, baseURL: String) {
-        switch error as? UpstreamError {
+    init(_ error: UpstreamError, baseURL: String) {
+        switch error {
         case .connect, .badBaseURL:
             self = .unreachable("cannot reach the upstream \(baseURL): \(error)")
         case .connectTimeout, .timeout:
             self = .timedOut("the upstream \(baseURL) did not answer in time (\(error))")
         case .closed:
             self = .failed("the upstream \(baseURL) closed the connection (\(error))")
-        case nil:
-            self = .failed("the upstream call to \(baseURL) failed: \(error)")
         }
     }
 

@@ -194,7 +194,6 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     var isUsable: Bool { !closed && context?.channel.isActive == true }
-    var hasResponseStarted: Bool { responseStarted }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context

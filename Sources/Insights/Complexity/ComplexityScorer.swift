@@ -22,9 +22,9 @@ public enum ComplexityScorer {
         }
     }
 
-    static let reasoningWords = ["analyze", "analyse", "prove", "derive", "plan", "compare", "debug", "refactor",
+    static let reasoningWords: [StaticString] = ["analyze", "analyse", "prove", "derive", "plan", "compare", "debug", "refactor",
                                  "architecture", "optimi", "step by step", "reason", "evaluate", "trade-off", "tradeoff"]
-    static let structuredWords = ["json", "schema", "yaml", "table", "csv", "xml"]
+    static let structuredWords: [StaticString] = ["json", "schema", "yaml", "table", "csv", "xml"]
 
     public static func signals(content: PromptContent, promptTokens: Int, maxOutputTokens: Int64?) -> Signals {
         var signals = Signals()
@@ -38,7 +38,7 @@ public enum ComplexityScorer {
         // Byte searches: Foundation's locale-aware `contains` cost more than the rest of the
         // request analysis together, and every word here is ASCII.
         let lower = Array(query.lowercased().utf8)
-        let has = { (word: String) in Self.contains(lower, word) }
+        let has = { (word: StaticString) in ByteSearch.contains(lower, word) }
         signals.code = has("```") || has("func ") || has("def ") || has("class ") || has("#include") || has("{\n") || has("};")
         signals.reasoning = reasoningWords.contains(where: has)
         signals.structuredOutput = structuredWords.contains(where: has)
@@ -48,21 +48,5 @@ public enum ComplexityScorer {
         }.count
         signals.multiPart = numbered >= 3 || query.filter { $0 == "?" }.count >= 3
         return signals
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
-        let word = Array(needle.utf8)
-        guard let first = word.first, haystack.count >= word.count else { return false }
-        let last = haystack.count - word.count
-        var index = 0
-        while index <= last {
-            if haystack[index] == first {
-                var matched = 1
-                while matched < word.count && haystack[index + matched] == word[matched] { matched += 1 }
-                if matched == word.count { return true }
-            }
-            index += 1
-        }
-        return false
     }
 }

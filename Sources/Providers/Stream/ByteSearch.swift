@@ -1,8 +1,9 @@
 /// Byte-level checks that let the stream trackers skip JSON parsing for events that cannot
-/// carry usage.
-enum ByteSearch {
+/// carry usage, and find ASCII words in lower-cased text (prompt signals, User-Agents) at a
+/// fraction of what Foundation's locale-aware `contains` costs.
+public enum ByteSearch {
     /// Whether `haystack` contains `needle`.
-    static func contains(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
+    public static func contains(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
         firstIndex(of: needle, in: haystack) != nil
     }
 
