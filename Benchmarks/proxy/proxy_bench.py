@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Proxy benchmark: the same wrk load sent straight to a fixed local provider (nginx) and
+"""Proxy benchmark: the same wrk load sent straight to a fixed local provider (nginx), through
+nginx as a plain reverse proxy (the reference: what forwarding alone costs on this machine) and
 through TokenLens, in one run, at 1, 16 and 64 connections, for a JSON and an SSE response.
-Reports requests/s, p50/p99 latency, the latency TokenLens adds, throughput relative to direct,
-and the daemon's peak RSS. Prints a Markdown table."""
+Reports requests/s, p50/p99 latency, the latency each proxy adds, throughput relative to
+direct, and the daemon's peak RSS. Prints Markdown tables."""
 import argparse
 import os
 import re
@@ -127,8 +128,14 @@ def main():
     conf = (HERE / "nginx.conf.template").read_text().replace("@PORT@", str(ngx_port)) \
         .replace("@DIR@", str(work)).replace("@ROOT@", str(HERE))
     (work / "nginx.conf").write_text(conf)
+    ref_port = free_port()
+    (work / "nginx-proxy.conf").write_text(
+        (HERE / "nginx-proxy.conf.template").read_text().replace("@PORT@", str(ngx_port))
+        .replace("@REFPORT@", str(ref_port)).replace("@DIR@", str(work)))
     nginx = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-p", str(work)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    reference = subprocess.Popen(["nginx", "-c", str(work / "nginx-proxy.conf"), "-p", str(work)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     (work / "config.toml").write_text(
         f'[storage]\npath = "{work}/data"\n[providers.openai]\nbase_url = "http://127.0.0.1:{ngx_port}"\n')
     daemon = subprocess.Popen([args.tokenlens, "daemon", "--config", str(work / "config.toml"), "--port", "0",
@@ -137,20 +144,23 @@ def main():
         line = daemon.stdout.readline()
         proxy = re.search(r"TOKENLENS_READY (\S+)", line).group(1)
         wait_port(ngx_port)
+        wait_port(ref_port)
         sampler = RSSSampler(daemon.pid)
         sampler.start()
         rows = []
         for kind, script, path in [("JSON", "chat.lua", "/v1/chat/completions"),
                                    ("SSE", "stream.lua", "/stream/v1/chat/completions")]:
             direct_url = f"http://127.0.0.1:{ngx_port}{path}"
+            reference_url = f"http://127.0.0.1:{ref_port}{path}"
             proxy_url = f"{proxy}/proxy/openai{path}"
             wrk(proxy_url, script, 4, 2)  # warm up pools and caches
+            wrk(reference_url, script, 4, 2)
             for connections in [int(c) for c in args.connections.split(",")]:
-                # Direct and proxied alternate, and each figure is the median of the rounds: on a
-                # shared 2-core VM one 10-second run can be off by a factor of two.
-                runs = [(wrk(direct_url, script, connections, args.duration),
-                         wrk(proxy_url, script, connections, args.duration)) for _ in range(args.rounds)]
-                rows.append((kind, connections, median_run([r[0] for r in runs]), median_run([r[1] for r in runs])))
+                # Direct, reference and TokenLens alternate, and each figure is the median of the
+                # rounds: on a shared 2-core VM one 5-second run can be off by a factor of two.
+                runs = [tuple(wrk(url, script, connections, args.duration)
+                              for url in (direct_url, reference_url, proxy_url)) for _ in range(args.rounds)]
+                rows.append((kind, connections, *(median_run([r[i] for r in runs]) for i in range(3))))
         sampler.stop = True
         sampler.join()
         stream_body = (HERE / "stream.lua").read_text().split("wrk.body = '")[1].rsplit("'", 1)[0].encode()
@@ -165,17 +175,25 @@ def main():
     finally:
         daemon.terminate()
         daemon.wait(timeout=30)
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        for server in (nginx, reference):
+            server.terminate()
+            server.wait(timeout=10)
     print(f"## Proxy benchmark (medians of {args.rounds} alternating runs of {args.duration} s, {os.cpu_count()} cores, "
           f"wrk → nginx, direct vs through TokenLens)\n")
     print("| body | conns | direct req/s | proxied req/s | proxied/direct | direct p50 ms | proxied p50 ms | added p50 ms | direct p99 ms | proxied p99 ms | added p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for kind, connections, d, p in rows:
+    for kind, connections, d, _, p in rows:
         errors = f"{p['non2xx']} non-2xx" + (f", {p['socket_errors']}" if p["socket_errors"] else "")
         print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
               f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
               f"{p['p99'] - d['p99']:.3f} | {errors} |")
+    print("\nThe reference: nginx as a plain reverse proxy (two workers, keep-alive upstream pool, "
+          "unbuffered), same runs.\n")
+    print("| body | conns | reference req/s | reference/direct | reference added p50 ms | reference added p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for kind, connections, d, r, _ in rows:
+        print(f"| {kind} | {connections} | {r['rps']:.0f} | {r['rps'] / d['rps']:.0%} | {r['p50'] - d['p50']:.3f} | "
+              f"{r['p99'] - d['p99']:.3f} |")
     print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests (median of {args.rounds} "
           f"alternating rounds): direct p50 "
           f"{ttfb_direct[0]:.3f} ms / p99 {ttfb_direct[1]:.3f} ms; through TokenLens p50 {ttfb_proxied[0]:.3f} ms / "

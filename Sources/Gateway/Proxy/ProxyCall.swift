@@ -37,7 +37,7 @@ struct ForwardPlan {
     let draft: CallRecord
     let reservation: SpendLedger.Reservation?
     let dedupKey: String?
-    let analysis: Task<RequestAnalysis?, Never>?
+    let analysis: PendingAnalysis?
     let snapshot: PolicySnapshot
     let stopwatch: Stopwatch
     let capture: ExchangeCapture?

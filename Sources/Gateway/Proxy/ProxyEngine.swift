@@ -339,7 +339,7 @@ public final class ProxyEngine: Sendable {
     }
 
     func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-                                       upstreamMs: Double = 0, analysis: Task<RequestAnalysis?, Never>? = nil) {
+                                       upstreamMs: Double = 0, analysis: PendingAnalysis? = nil) {
         record.statusCode = status
         record.latencyMs = stopwatch.elapsedMs
         record.overheadMs = max(0, record.latencyMs - upstreamMs)
@@ -347,16 +347,16 @@ public final class ProxyEngine: Sendable {
         CallFinalizer.deliver(record, analysis: analysis, sink: sink)
     }
 
-    /// Starts the prompt analysis beside the upstream call (it never delays the response) and
-    /// fingerprints the request for retry-loop detection.
-    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> Task<RequestAnalysis?, Never>? {
+    /// Prepares the prompt analysis (worked out while the provider answers, so it never delays
+    /// the response) and fingerprints the request for retry-loop detection.
+    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> PendingAnalysis? {
         guard facts.endpoint.isMetered else { return nil }
         let source = draft.source
         let model = draft.model
         let analyzer = self.analyzer
         draft.fingerprint = RequestFingerprint.of(body: body, model: model, source: source)
         guard let analyzer else { return nil }
-        return Task {
+        return PendingAnalysis {
             guard let json = try? body.withUnsafeReadableBytes({ try JSONReader.parse($0) }) else { return nil }
             return analyzer(facts.provider, facts.endpoint, model, json)
         }

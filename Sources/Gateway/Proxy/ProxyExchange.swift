@@ -118,6 +118,8 @@ final class ProxyExchange: UpstreamResponseHandler {
         case .success(let connection):
             self.connection = connection
             connection.send(request!.head, body: request!.body, to: self)
+            // The provider is working now: the loop has time for the prompt analysis.
+            plan.analysis?.run()
         case .failure(let error):
             attemptFailed(error)
         }

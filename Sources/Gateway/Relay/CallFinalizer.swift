@@ -32,13 +32,13 @@ final class CallFinalizer: Sendable {
     private let onFinish: @Sendable (CallRecord) -> Void
     private let done = Atomic<Bool>(false)
     private let pendingStatus: Int
-    /// The prompt analysis running beside the upstream call; the record waits for it.
-    private let analysis: Task<RequestAnalysis?, Never>?
+    /// The prompt analysis, added to the record.
+    private let analysis: PendingAnalysis?
     /// The bodies of the call, when request logging is on; sent with the finished record's id.
     let capture: ExchangeCapture?
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-         preUpstreamMs: Double, pendingStatus: Int, analysis: Task<RequestAnalysis?, Never>? = nil,
+         preUpstreamMs: Double, pendingStatus: Int, analysis: PendingAnalysis? = nil,
          capture: ExchangeCapture? = nil,
          onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
          sink: @escaping @Sendable (CallRecord) -> Void) {
@@ -93,19 +93,11 @@ final class CallFinalizer: Sendable {
         return record
     }
 
-    /// Hands the record to the recorder once the prompt analysis (if any) has finished; it
-    /// runs concurrently with the upstream call, so it is nearly always done by now.
-    static func deliver(_ record: CallRecord, analysis: Task<RequestAnalysis?, Never>?,
-                        sink: @escaping @Sendable (CallRecord) -> Void) {
-        guard let analysis else {
-            sink(record)
-            return
-        }
-        Task {
-            var record = record
-            record.analysis = await analysis.value
-            sink(record)
-        }
+    /// Hands the record, with its prompt analysis (if any), to the recorder.
+    static func deliver(_ record: CallRecord, analysis: PendingAnalysis?, sink: @Sendable (CallRecord) -> Void) {
+        var record = record
+        if let analysis { record.analysis = analysis.value }
+        sink(record)
     }
 
     /// Prices by the model the provider reported (often a dated id), falling back to the

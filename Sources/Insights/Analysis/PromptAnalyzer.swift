@@ -20,7 +20,13 @@ public final class PromptAnalyzer: Sendable {
 
     /// Analyses a request body: extracts its prompt, finds its empty messages, and counts.
     public func analyze(provider: Provider, endpoint: Endpoint, body: JSONValue, model: String) -> PromptAnalysis {
-        let content = PromptExtractor.extract(provider: provider, endpoint: endpoint, body: body)
+        analyze(PromptExtractor.extract(provider: provider, endpoint: endpoint, body: body),
+                provider: provider, endpoint: endpoint, body: body, model: model)
+    }
+
+    /// The same, for a body whose prompt content the caller has already extracted.
+    public func analyze(_ content: PromptContent, provider: Provider, endpoint: Endpoint, body: JSONValue,
+                        model: String) -> PromptAnalysis {
         let empty = EmptyMessageFinder.emptyMessages(provider: provider, endpoint: endpoint, body: body)
         return analyze(content, model: model, emptyMessages: empty, everyInputIsQuery: endpoint == .embeddings)
     }

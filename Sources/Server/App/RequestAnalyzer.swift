@@ -8,7 +8,7 @@ enum RequestAnalyzer {
         { provider, endpoint, model, body in
             let content = PromptExtractor.extract(provider: provider, endpoint: endpoint, body: body)
             guard !content.segments.isEmpty else { return nil }
-            let result = analyzer.analyze(provider: provider, endpoint: endpoint, body: body, model: model ?? "")
+            let result = analyzer.analyze(content, provider: provider, endpoint: endpoint, body: body, model: model ?? "")
             var analysis = RequestAnalysis()
             analysis.systemTokens = Int64(result.heatmap.system)
             analysis.toolTokens = Int64(result.heatmap.tools)
