@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "tokenlens", targets: ["CLI"]),
         .executable(name: "tokenlens-bench", targets: ["TokenLensBench"]),
+        .executable(name: "tokenlens-forward-floor", targets: ["ForwardFloor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -112,6 +113,10 @@ let package = Package(
                 ],
                 swiftSettings: strict),
 
+        .executableTarget(name: "ForwardFloor",
+                dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
+                path: "Benchmarks/ForwardFloor"),
         .executableTarget(name: "TokenLensBench",
                 dependencies: ["Recorder", "Providers", "Policy", "Gateway",
                                "Server", "Insights",

@@ -2,7 +2,7 @@
 # Runs the benchmarks (on demand, never in CI): the proxy benchmark (nginx as a fixed local
 # provider, wrk as the load, direct vs through TokenLens) and the in-process benchmarks of
 # the TokenLensBench executable. Results go to stdout and Benchmarks/results/.
-# TOKENLENS_BIN / TOKENLENS_BENCH_BIN may name prebuilt release binaries.
+# TOKENLENS_BIN / TOKENLENS_BENCH_BIN / TOKENLENS_FLOOR_BIN may name prebuilt release binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -17,5 +17,7 @@ if [ -z "${TOKENLENS_BIN:-}" ] || [ -z "${TOKENLENS_BENCH_BIN:-}" ]; then
   TOKENLENS_BENCH_BIN=${TOKENLENS_BENCH_BIN:-$PWD/.build/release/tokenlens-bench}
 fi
 mkdir -p Benchmarks/results
-python3 Benchmarks/proxy/proxy_bench.py --tokenlens "$TOKENLENS_BIN" "$@" | tee Benchmarks/results/proxy.md
+FLOOR_BIN=${TOKENLENS_FLOOR_BIN:-$PWD/.build/release/tokenlens-forward-floor}
+[ -x "$FLOOR_BIN" ] || swift build -c release --product tokenlens-forward-floor
+python3 Benchmarks/proxy/proxy_bench.py --tokenlens "$TOKENLENS_BIN" --floor "$FLOOR_BIN" "$@" | tee Benchmarks/results/proxy.md
 "$TOKENLENS_BENCH_BIN" all | tee Benchmarks/results/inprocess.md

@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("policy", PolicyBenchmark.run),
     ("analysis", AnalysisBenchmark.run),
     ("tokenizer", TokenizerBenchmark.run),
+    ("callpath", CallPathBenchmark.run),
 ]
 var ran = false
 for benchmark in benchmarks where selected == "all" || selected == benchmark.name {

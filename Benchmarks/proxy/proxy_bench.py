@@ -3,7 +3,9 @@
 nginx as a plain reverse proxy (the reference: what forwarding alone costs on this machine) and
 through TokenLens, in one run, at 1, 16 and 64 connections, for a JSON and an SSE response.
 Reports requests/s, p50/p99 latency, the latency each proxy adds, throughput relative to
-direct, and the daemon's peak RSS. Prints Markdown tables."""
+direct, and the daemon's peak RSS. With --floor, also through tokenlens-forward-floor (bytes
+forwarded on SwiftNIO with no HTTP model: what the event loops and the kernel cost). Prints
+Markdown tables."""
 import argparse
 import os
 import re
@@ -122,6 +124,7 @@ def main():
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", default="1,16,64")
+    parser.add_argument("--floor", help="path of tokenlens-forward-floor, to measure it too")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tokenlens-bench-"))
     ngx_port = free_port()
@@ -140,11 +143,17 @@ def main():
         f'[storage]\npath = "{work}/data"\n[providers.openai]\nbase_url = "http://127.0.0.1:{ngx_port}"\n')
     daemon = subprocess.Popen([args.tokenlens, "daemon", "--config", str(work / "config.toml"), "--port", "0",
                                "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    floor = None
     try:
         line = daemon.stdout.readline()
         proxy = re.search(r"TOKENLENS_READY (\S+)", line).group(1)
         wait_port(ngx_port)
         wait_port(ref_port)
+        floor_port = free_port() if args.floor else None
+        floor = subprocess.Popen([args.floor, str(ngx_port), str(floor_port)], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL) if args.floor else None
+        if floor:
+            wait_port(floor_port)
         sampler = RSSSampler(daemon.pid)
         sampler.start()
         rows = []
@@ -153,14 +162,14 @@ def main():
             direct_url = f"http://127.0.0.1:{ngx_port}{path}"
             reference_url = f"http://127.0.0.1:{ref_port}{path}"
             proxy_url = f"{proxy}/proxy/openai{path}"
+            urls = [direct_url, reference_url, proxy_url] + ([f"http://127.0.0.1:{floor_port}{path}"] if floor else [])
             wrk(proxy_url, script, 4, 2)  # warm up pools and caches
             wrk(reference_url, script, 4, 2)
             for connections in [int(c) for c in args.connections.split(",")]:
                 # Direct, reference and TokenLens alternate, and each figure is the median of the
                 # rounds: on a shared 2-core VM one 5-second run can be off by a factor of two.
-                runs = [tuple(wrk(url, script, connections, args.duration)
-                              for url in (direct_url, reference_url, proxy_url)) for _ in range(args.rounds)]
-                rows.append((kind, connections, *(median_run([r[i] for r in runs]) for i in range(3))))
+                runs = [[wrk(url, script, connections, args.duration) for url in urls] for _ in range(args.rounds)]
+                rows.append((kind, connections, *(median_run([r[i] for r in runs]) for i in range(len(urls)))))
         sampler.stop = True
         sampler.join()
         stream_body = (HERE / "stream.lua").read_text().split("wrk.body = '")[1].rsplit("'", 1)[0].encode()
@@ -175,6 +184,9 @@ def main():
     finally:
         daemon.terminate()
         daemon.wait(timeout=30)
+        if floor:
+            floor.terminate()
+            floor.wait(timeout=10)
         for server in (nginx, reference):
             server.terminate()
             server.wait(timeout=10)
@@ -182,7 +194,7 @@ def main():
           f"wrk → nginx, direct vs through TokenLens)\n")
     print("| body | conns | direct req/s | proxied req/s | proxied/direct | direct p50 ms | proxied p50 ms | added p50 ms | direct p99 ms | proxied p99 ms | added p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for kind, connections, d, _, p in rows:
+    for kind, connections, d, _, p, *_ in rows:
         errors = f"{p['non2xx']} non-2xx" + (f", {p['socket_errors']}" if p["socket_errors"] else "")
         print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
               f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
@@ -191,9 +203,17 @@ def main():
           "unbuffered), same runs.\n")
     print("| body | conns | reference req/s | reference/direct | reference added p50 ms | reference added p99 ms |")
     print("|---|---:|---:|---:|---:|---:|")
-    for kind, connections, d, r, _ in rows:
+    for kind, connections, d, r, *_ in rows:
         print(f"| {kind} | {connections} | {r['rps']:.0f} | {r['rps'] / d['rps']:.0%} | {r['p50'] - d['p50']:.3f} | "
               f"{r['p99'] - d['p99']:.3f} |")
+    if args.floor:
+        print("\nThe floor: tokenlens-forward-floor (request and response bytes forwarded on SwiftNIO, framed by "
+              "Content-Length, no HTTP model), same runs.\n")
+        print("| body | conns | floor req/s | floor/direct | floor added p50 ms | floor added p99 ms |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for kind, connections, d, _, _, f in rows:
+            print(f"| {kind} | {connections} | {f['rps']:.0f} | {f['rps'] / d['rps']:.0%} | {f['p50'] - d['p50']:.3f} | "
+                  f"{f['p99'] - d['p99']:.3f} |")
     print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests (median of {args.rounds} "
           f"alternating rounds): direct p50 "
           f"{ttfb_direct[0]:.3f} ms / p99 {ttfb_direct[1]:.3f} ms; through TokenLens p50 {ttfb_proxied[0]:.3f} ms / "
