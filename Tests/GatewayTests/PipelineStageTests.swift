@@ -138,6 +138,22 @@ struct RoutingTests {
         #expect(tracker.choose(among: candidates, windowSeconds: 60, now: Date(timeIntervalSinceNow: 3_600)) == "slow")
     }
 
+    @Test func latencyTrackerKeepsOnlyTheNewestSamples() {
+        let tracker = LatencyTracker()
+        // 512 slow calls, then 600 fast ones: only the newest 512 (all fast) remain.
+        for _ in 0..<512 { tracker.record(model: "m", latencyMs: 900, failed: true) }
+        for index in 0..<600 { tracker.record(model: "m", latencyMs: Double(index % 10), failed: false) }
+        let stats = tracker.stats(model: "m", windowSeconds: 60)
+        #expect(stats.count == 512)
+        #expect(stats.p99Ms == 9)
+        #expect(stats.errorRate == 0)
+        // Half overwritten: 256 of the failing samples are still there.
+        let mixed = LatencyTracker()
+        for _ in 0..<512 { mixed.record(model: "m", latencyMs: 900, failed: true) }
+        for _ in 0..<256 { mixed.record(model: "m", latencyMs: 1, failed: false) }
+        #expect(mixed.stats(model: "m", windowSeconds: 60) == .init(count: 512, p99Ms: 900, errorRate: 0.5))
+    }
+
     @Test func fallbackBackoffIsCappedAndHonoursRetryAfter() {
         let policy = FallbackPolicy(baseDelayMs: 100, maxDelayMs: 2_000)
         #expect(policy.delayMs(afterAttempt: 1, retryAfter: nil) == 100)

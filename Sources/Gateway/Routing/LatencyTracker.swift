@@ -11,7 +11,23 @@ public final class LatencyTracker: Sendable {
         var failed: Bool
     }
 
-    private let samples = Mutex<[String: [Sample]]>([:])
+    /// The last `maxSamples` samples of one model, overwritten oldest first: recording is a
+    /// store in place, never a copy or a shift of the list (it runs on every proxied call).
+    struct Ring: Sendable {
+        private(set) var samples: [Sample] = []
+        private var next = 0
+
+        mutating func append(_ sample: Sample) {
+            if samples.count < LatencyTracker.maxSamples {
+                samples.append(sample)
+            } else {
+                samples[next] = sample
+                next = (next + 1) % LatencyTracker.maxSamples
+            }
+        }
+    }
+
+    private let samples = Mutex<[String: Ring]>([:])
     static let maxSamples = 512
     static let minimumSamples = 5
 
@@ -19,12 +35,7 @@ public final class LatencyTracker: Sendable {
 
     public func record(model: String, latencyMs: Double, failed: Bool, at: Date = Date()) {
         let sample = Sample(at: at.timeIntervalSince1970, latencyMs: latencyMs, failed: failed)
-        samples.withLock { all in
-            var list = all[model, default: []]
-            list.append(sample)
-            if list.count > Self.maxSamples { list.removeFirst(list.count - Self.maxSamples) }
-            all[model] = list
-        }
+        samples.withLock { all in all[model, default: Ring()].append(sample) }
     }
 
     public struct Stats: Sendable, Equatable {
@@ -35,7 +46,7 @@ public final class LatencyTracker: Sendable {
 
     public func stats(model: String, windowSeconds: Int, now: Date = Date()) -> Stats {
         let cutoff = now.timeIntervalSince1970 - Double(windowSeconds)
-        let recent = samples.withLock { ($0[model] ?? []).filter { $0.at >= cutoff } }
+        let recent = samples.withLock { ($0[model]?.samples ?? []).filter { $0.at >= cutoff } }
         guard !recent.isEmpty else { return Stats(count: 0, p99Ms: 0, errorRate: 0) }
         let latencies = recent.map(\.latencyMs).sorted()
         let index = min(latencies.count - 1, Int((Double(latencies.count) * 0.99).rounded(.up)) - 1)
