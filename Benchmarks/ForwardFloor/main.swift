@@ -92,11 +92,41 @@ final class UpstreamHandler: ChannelInboundHandler {
     }
 }
 
+/// The upstream connection of one client connection, and what the client sent before it
+/// was up.
+final class UpstreamLink<Message: Sendable> {
+    private var upstream: (any Channel)?
+    private var waiting: [Message] = []
+
+    init(client: any Channel, port: Int, handlers: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) {
+        ClientBootstrap(group: client.eventLoop)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer(handlers)
+            .connect(host: "127.0.0.1", port: port)
+            .assumeIsolated()
+            .whenComplete { result in
+                guard case .success(let channel) = result else { return client.close(promise: nil) }
+                self.upstream = channel
+                for message in self.waiting { channel.write(message, promise: nil) }
+                channel.flush()
+                self.waiting = []
+            }
+    }
+
+    func send(_ message: Message, flush: Bool) {
+        guard let upstream else { return waiting.append(message) }
+        if flush { upstream.writeAndFlush(message, promise: nil) } else { upstream.write(message, promise: nil) }
+    }
+
+    func close() {
+        upstream?.close(promise: nil)
+    }
+}
+
 final class ClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     private let upstreamPort: Int
-    private var upstream: (any Channel)?
-    private var waiting: [ByteBuffer] = []
+    private var link: UpstreamLink<ByteBuffer>?
     private var framer = MessageFramer()
 
     init(upstreamPort: Int) {
@@ -105,27 +135,18 @@ final class ClientHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let client = context.channel
-        ClientBootstrap(group: context.eventLoop)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { $0.pipeline.addHandler(UpstreamHandler(client: client)) }
-            .connect(host: "127.0.0.1", port: upstreamPort)
-            .whenComplete { result in
-                guard case .success(let channel) = result else { return client.close(promise: nil) }
-                self.upstream = channel
-                for request in self.waiting { channel.writeAndFlush(request, promise: nil) }
-                self.waiting = []
-            }
+        link = UpstreamLink(client: client, port: upstreamPort) { channel in
+            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UpstreamHandler(client: client)) }
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         framer.append(unwrapInboundIn(data))
-        while let request = framer.next() {
-            if let upstream { upstream.writeAndFlush(request, promise: nil) } else { waiting.append(request) }
-        }
+        while let request = framer.next() { link?.send(request, flush: true) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        upstream?.close(promise: nil)
+        link?.close()
     }
 }
 
@@ -158,8 +179,7 @@ final class HTTPUpstreamHandler: ChannelInboundHandler {
 final class HTTPClientHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     private let upstreamPort: Int
-    private var upstream: (any Channel)?
-    private var waiting: [HTTPClientRequestPart] = []
+    private var link: UpstreamLink<HTTPClientRequestPart>?
 
     init(upstreamPort: Int) {
         self.upstreamPort = upstreamPort
@@ -167,34 +187,24 @@ final class HTTPClientHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let client = context.channel
-        ClientBootstrap(group: context.eventLoop)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(HTTPUpstreamHandler(client: client)) }
+        link = UpstreamLink(client: client, port: upstreamPort) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                try channel.pipeline.syncOperations.addHandler(HTTPUpstreamHandler(client: client))
             }
-            .connect(host: "127.0.0.1", port: upstreamPort)
-            .whenComplete { result in
-                guard case .success(let channel) = result else { return client.close(promise: nil) }
-                self.upstream = channel
-                for part in self.waiting { channel.write(part, promise: nil) }
-                channel.flush()
-                self.waiting = []
-            }
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part: HTTPClientRequestPart
         switch unwrapInboundIn(data) {
-        case .head(let head): part = .head(head)
-        case .body(let body): part = .body(.byteBuffer(body))
-        case .end(let trailers): part = .end(trailers)
+        case .head(let head): link?.send(.head(head), flush: false)
+        case .body(let body): link?.send(.body(.byteBuffer(body)), flush: false)
+        case .end(let trailers): link?.send(.end(trailers), flush: true)
         }
-        guard let upstream else { return waiting.append(part) }
-        if case .end = part { upstream.writeAndFlush(part, promise: nil) } else { upstream.write(part, promise: nil) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        upstream?.close(promise: nil)
+        link?.close()
     }
 }
 
@@ -203,9 +213,15 @@ let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup(number
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
     .childChannelInitializer { channel in
-        guard useHTTPCodecs else { return channel.pipeline.addHandler(ClientHandler(upstreamPort: upstreamPort)) }
-        return channel.pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
-            .flatMap { channel.pipeline.addHandler(HTTPClientHandler(upstreamPort: upstreamPort)) }
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            if useHTTPCodecs {
+                try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
+                try pipeline.addHandler(HTTPClientHandler(upstreamPort: upstreamPort))
+            } else {
+                try pipeline.addHandler(ClientHandler(upstreamPort: upstreamPort))
+            }
+        }
     }
     .bind(host: "127.0.0.1", port: listenPort).get()
 print("forwarding 127.0.0.1:\(listenPort) to 127.0.0.1:\(upstreamPort)")
