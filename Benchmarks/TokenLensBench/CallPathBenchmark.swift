@@ -8,9 +8,15 @@ import Providers
 enum CallPathBenchmark {
     static func run() async throws {
         print("## Call path (one chat completion, per call)\n")
-        let request = Array(#"{"model":"gpt-5-mini","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Explain prompt caching in one paragraph."}],"max_completion_tokens":600}"#.utf8)
-        let response = try Array(Data(contentsOf: URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("proxy/chat.json")))
+        let proxyDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("proxy")
+        // The request body is the one wrk sends (`wrk.body = '…'` in chat.lua).
+        let script = try String(contentsOf: proxyDirectory.appendingPathComponent("chat.lua"), encoding: .utf8)
+        guard let bodyLine = script.split(separator: "\n").first(where: { $0.hasPrefix("wrk.body = '") }) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        let request = Array(bodyLine.dropFirst("wrk.body = '".count).dropLast().utf8)
+        let response = try Array(Data(contentsOf: proxyDirectory.appendingPathComponent("chat.json")))
         let analyzer = PromptAnalyzer()
         let prices = PriceTable.shipped
         let facts = try request.withUnsafeBytes { body throws(JSONSyntaxError) in
@@ -48,6 +54,7 @@ enum CallPathBenchmark {
         print("| step | µs per call |")
         print("|---|---:|")
         for (name, step) in steps {
+            // Every step's result is summed and used below, so the optimiser cannot drop the work.
             var sink = 0
             for _ in 0..<2_000 { sink &+= step() }
             var best = Double.infinity

@@ -59,11 +59,13 @@ def wrk(url, script, connections, duration):
     return parse_wrk(out)
 
 
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
 def median_run(runs):
     """Field by field median of several wrk results."""
-    def median(values):
-        values = sorted(values)
-        return values[len(values) // 2]
     return {"rps": median([r["rps"] for r in runs]), "p50": median([r["p50"] for r in runs]),
             "p99": median([r["p99"] for r in runs]), "non2xx": sum(r["non2xx"] for r in runs),
             "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"])}
@@ -118,6 +120,17 @@ class RSSSampler(threading.Thread):
             time.sleep(0.2)
 
 
+def print_against_direct(rows, column, name, title):
+    """One forwarder's figures (rows[i][column]) against direct (rows[i][2]), as a Markdown table."""
+    print(f"\n{title}\n")
+    print(f"| body | conns | {name} req/s | {name}/direct | {name} added p50 ms | {name} added p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in rows:
+        kind, connections, d, f = row[0], row[1], row[2], row[column]
+        print(f"| {kind} | {connections} | {f['rps']:.0f} | {f['rps'] / d['rps']:.0%} | {f['p50'] - d['p50']:.3f} | "
+              f"{f['p99'] - d['p99']:.3f} |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tokenlens", required=True)
@@ -166,7 +179,7 @@ def main():
             wrk(proxy_url, script, 4, 2)  # warm up pools and caches
             wrk(reference_url, script, 4, 2)
             for connections in [int(c) for c in args.connections.split(",")]:
-                # Direct, reference and TokenLens alternate, and each figure is the median of the
+                # Direct, reference, TokenLens (and the floor) alternate, and each figure is the median of the
                 # rounds: on a shared 2-core VM one 5-second run can be off by a factor of two.
                 runs = [[wrk(url, script, connections, args.duration) for url in urls] for _ in range(args.rounds)]
                 rows.append((kind, connections, *(median_run([r[i] for r in runs]) for i in range(len(urls)))))
@@ -177,8 +190,8 @@ def main():
         rounds = [(ttfb_samples("127.0.0.1", ngx_port, "/stream/v1/chat/completions", stream_body),
                    ttfb_samples("127.0.0.1", proxy_port, "/proxy/openai/stream/v1/chat/completions", stream_body))
                   for _ in range(args.rounds)]
-        ttfb_direct = tuple(sorted(r[0][i] for r in rounds)[len(rounds) // 2] for i in (0, 1))
-        ttfb_proxied = tuple(sorted(r[1][i] for r in rounds)[len(rounds) // 2] for i in (0, 1))
+        ttfb_direct = tuple(median([r[0][i] for r in rounds]) for i in (0, 1))
+        ttfb_proxied = tuple(median([r[1][i] for r in rounds]) for i in (0, 1))
         status = Path(f"/proc/{daemon.pid}/status").read_text()
         hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
     finally:
@@ -199,21 +212,11 @@ def main():
         print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
               f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
               f"{p['p99'] - d['p99']:.3f} | {errors} |")
-    print("\nThe reference: nginx as a plain reverse proxy (two workers, keep-alive upstream pool, "
-          "unbuffered), same runs.\n")
-    print("| body | conns | reference req/s | reference/direct | reference added p50 ms | reference added p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for kind, connections, d, r, *_ in rows:
-        print(f"| {kind} | {connections} | {r['rps']:.0f} | {r['rps'] / d['rps']:.0%} | {r['p50'] - d['p50']:.3f} | "
-              f"{r['p99'] - d['p99']:.3f} |")
+    print_against_direct(rows, 3, "reference", "The reference: nginx as a plain reverse proxy (two workers, "
+                         "keep-alive upstream pool, unbuffered), same runs.")
     if args.floor:
-        print("\nThe floor: tokenlens-forward-floor (request and response bytes forwarded on SwiftNIO, framed by "
-              "Content-Length, no HTTP model), same runs.\n")
-        print("| body | conns | floor req/s | floor/direct | floor added p50 ms | floor added p99 ms |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for kind, connections, d, _, _, f in rows:
-            print(f"| {kind} | {connections} | {f['rps']:.0f} | {f['rps'] / d['rps']:.0%} | {f['p50'] - d['p50']:.3f} | "
-                  f"{f['p99'] - d['p99']:.3f} |")
+        print_against_direct(rows, 5, "floor", "The floor: tokenlens-forward-floor (request and response bytes "
+                             "forwarded on SwiftNIO, framed by Content-Length, no HTTP model), same runs.")
     print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests (median of {args.rounds} "
           f"alternating rounds): direct p50 "
           f"{ttfb_direct[0]:.3f} ms / p99 {ttfb_direct[1]:.3f} ms; through TokenLens p50 {ttfb_proxied[0]:.3f} ms / "

@@ -37,7 +37,8 @@ struct ForwardPlan {
     let draft: CallRecord
     let reservation: SpendLedger.Reservation?
     let dedupKey: String?
-    let analysis: PendingAnalysis?
+    /// Works out the prompt analysis; the exchange runs it once, while the provider answers.
+    let analyze: (@Sendable () -> RequestAnalysis?)?
     let snapshot: PolicySnapshot
     let stopwatch: Stopwatch
     let capture: ExchangeCapture?

@@ -210,7 +210,7 @@ public final class ProxyEngine: Sendable {
         let analysis = analyze(facts: facts, body: requestBody, draft: &draft)
         return .forward(ForwardPlan(head: head, route: route, provider: provider, facts: facts, body: requestBody,
                                     models: chain, draft: draft, reservation: reservation, dedupKey: dedupKey,
-                                    analysis: analysis, snapshot: snapshot, stopwatch: stopwatch,
+                                    analyze: analysis, snapshot: snapshot, stopwatch: stopwatch,
                                     capture: makeCapture(head: head, route: route, body: requestBody, draft: draft, snapshot: snapshot)))
     }
 
@@ -339,24 +339,25 @@ public final class ProxyEngine: Sendable {
     }
 
     func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-                                       upstreamMs: Double = 0, analysis: PendingAnalysis? = nil) {
+                                       upstreamMs: Double = 0, analysis: RequestAnalysis? = nil) {
         record.statusCode = status
         record.latencyMs = stopwatch.elapsedMs
         record.overheadMs = max(0, record.latencyMs - upstreamMs)
         record.cost = CallFinalizer.price(record: record, prices: snapshot.prices)
-        CallFinalizer.deliver(record, analysis: analysis, sink: sink)
+        record.analysis = analysis
+        sink(record)
     }
 
-    /// Prepares the prompt analysis (worked out while the provider answers, so it never delays
-    /// the response) and fingerprints the request for retry-loop detection.
-    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> PendingAnalysis? {
+    /// The prompt analysis, to be worked out while the provider answers (so it never delays the
+    /// response), and the request's fingerprint for retry-loop detection.
+    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> (@Sendable () -> RequestAnalysis?)? {
         guard facts.endpoint.isMetered else { return nil }
         let source = draft.source
         let model = draft.model
         let analyzer = self.analyzer
         draft.fingerprint = RequestFingerprint.of(body: body, model: model, source: source)
         guard let analyzer else { return nil }
-        return PendingAnalysis {
+        return {
             guard let json = try? body.withUnsafeReadableBytes({ try JSONReader.parse($0) }) else { return nil }
             return analyzer(facts.provider, facts.endpoint, model, json)
         }

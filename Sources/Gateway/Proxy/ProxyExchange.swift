@@ -55,6 +55,9 @@ final class ProxyExchange: UpstreamResponseHandler {
     private var connection: UpstreamConnection?
     private var retriedStaleConnection = false
     private var timer: Scheduled<Void>?
+    /// The prompt analysis, worked out once on this loop: right after the request has gone
+    /// upstream (the loop has nothing else to do for this call then), or when first needed.
+    private lazy var analysis: RequestAnalysis? = plan.analyze?()
     /// Bumped by every attempt and every end, so a late callback of an old one is ignored.
     private var generation = 0
 
@@ -118,8 +121,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         case .success(let connection):
             self.connection = connection
             connection.send(request!.head, body: request!.body, to: self)
-            // The provider is working now: the loop has time for the prompt analysis.
-            plan.analysis?.run()
+            _ = analysis  // the provider is working now: the loop has time for the analysis
         case .failure(let error):
             attemptFailed(error)
         }
@@ -153,7 +155,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         record.outcome = .upstreamError
         record.errorMessage = failure.message
         engine.finishWithoutUpstream(&record, status: failure.status, snapshot: plan.snapshot, stopwatch: plan.stopwatch,
-                                     upstreamMs: attemptClock.elapsedMs, analysis: plan.analysis)
+                                     upstreamMs: attemptClock.elapsedMs, analysis: analysis)
         if let reservation = plan.reservation { engine.ledger.settle(reservation, actual: 0, calledUpstream: true) }
         let answer = engine.errorAnswer(provider: plan.provider, status: failure.status, message: failure.message,
                                         code: failure.code, id: plan.draft.id, snapshot: plan.snapshot)
@@ -191,7 +193,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         let reservation = plan.reservation
         let finalizer = CallFinalizer(
             draft: record, facts: plan.facts, snapshot: plan.snapshot, stopwatch: plan.stopwatch, preUpstreamMs: preUpstreamMs,
-            pendingStatus: status, analysis: plan.analysis, capture: plan.capture,
+            pendingStatus: status, analysis: analysis, capture: plan.capture,
             onFinish: { finished in
                 if let reservation { ledger.settle(reservation, actual: finished.costPicodollars ?? 0, calledUpstream: true) }
                 if let model = finished.model {
@@ -363,7 +365,7 @@ final class ProxyExchange: UpstreamResponseHandler {
             record.outcome = .clientCancelled
             record.errorMessage = "the client disconnected before the response was sent"
             engine.finishWithoutUpstream(&record, status: 499, snapshot: plan.snapshot, stopwatch: plan.stopwatch,
-                                         upstreamMs: attemptClock.elapsedMs, analysis: plan.analysis)
+                                         upstreamMs: attemptClock.elapsedMs, analysis: analysis)
             if let reservation = plan.reservation { engine.ledger.settle(reservation, actual: 0, calledUpstream: true) }
             plan.capture?.finish(record)
         case .done:

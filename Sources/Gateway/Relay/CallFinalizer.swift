@@ -33,12 +33,12 @@ final class CallFinalizer: Sendable {
     private let done = Atomic<Bool>(false)
     private let pendingStatus: Int
     /// The prompt analysis, added to the record.
-    private let analysis: PendingAnalysis?
+    private let analysis: RequestAnalysis?
     /// The bodies of the call, when request logging is on; sent with the finished record's id.
     let capture: ExchangeCapture?
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-         preUpstreamMs: Double, pendingStatus: Int, analysis: PendingAnalysis? = nil,
+         preUpstreamMs: Double, pendingStatus: Int, analysis: RequestAnalysis? = nil,
          capture: ExchangeCapture? = nil,
          onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
          sink: @escaping @Sendable (CallRecord) -> Void) {
@@ -89,15 +89,9 @@ final class CallFinalizer: Sendable {
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
         onFinish(record)
         capture?.finish(record)
-        Self.deliver(record, analysis: analysis, sink: sink)
-        return record
-    }
-
-    /// Hands the record, with its prompt analysis (if any), to the recorder.
-    static func deliver(_ record: CallRecord, analysis: PendingAnalysis?, sink: @Sendable (CallRecord) -> Void) {
-        var record = record
-        if let analysis { record.analysis = analysis.value }
+        record.analysis = analysis
         sink(record)
+        return record
     }
 
     /// Prices by the model the provider reported (often a dated id), falling back to the
