@@ -67,6 +67,7 @@ let package = Package(
                 dependencies: [
                     "Policy", "Providers", "Guardrails", "CZlib",
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "HeapModule", package: "swift-collections"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -141,6 +142,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
     ]
 )

@@ -77,6 +77,13 @@ struct ForwardedHeadersTests {
         #expect(ForwardedHeaders.upstreamRequest(fields, identityOnly: true)["accept-encoding"] == ["identity"])
     }
 
+    @Test func namesMatchInAnyCaseAndOnlyWhole() {
+        let fields = HTTPHeaders([("HOST", "h"), ("Content-LENGTH", "5"), ("TE", "trailers"), ("Tester", "kept"),
+                                  ("x-TOKENLENS-tags", "a=b"), ("X-TokenLensish", "kept"), ("Keep-Alive", "timeout=5")])
+        let upstream = ForwardedHeaders.upstreamRequest(fields, identityOnly: false)
+        #expect(upstream.map(\.name) == ["Tester", "X-TokenLensish"])
+    }
+
     @Test func responseLengthDroppedWhenTheBodyChanges() {
         let headers = HTTPHeaders([("Content-Length", "10"), ("Transfer-Encoding", "chunked"), ("X-Request-Id", "r")])
         let kept = ForwardedHeaders.clientResponse(headers, keepLength: true)

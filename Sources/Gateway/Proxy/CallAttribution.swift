@@ -37,7 +37,12 @@ public struct CallAttribution: Sendable, Equatable {
     ]
 
     static func recognise(userAgent: String, googleClient: String) -> String {
-        let agent = Array((userAgent + " " + googleClient).lowercased().utf8)
+        // Every fragment is lower-case ASCII: the headers' bytes are folded in ASCII only.
+        var agent: [UInt8] = []
+        agent.reserveCapacity(userAgent.utf8.count + 1 + googleClient.utf8.count)
+        for byte in userAgent.utf8 { agent.append(byte.asciiLowercased) }
+        agent.append(UInt8(ascii: " "))
+        for byte in googleClient.utf8 { agent.append(byte.asciiLowercased) }
         return knownAgents.first { ByteSearch.contains(agent, $0.fragment) }?.source ?? "unknown"
     }
 
@@ -79,3 +84,8 @@ extension StringProtocol {
     }
 }
 
+extension UInt8 {
+    var asciiLowercased: UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self) ? self | 0x20 : self
+    }
+}

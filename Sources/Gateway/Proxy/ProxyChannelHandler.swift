@@ -36,6 +36,8 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var closeAfterResponse = false
     private var quiesceHeld = false
+    /// Parts were handed to the API server since the end of the last read.
+    private var passedSinceReadComplete = false
 
     init(engine: ProxyEngine) {
         self.engine = engine
@@ -63,13 +65,26 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         process(part, context: context)
     }
 
+    private func passOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        passedSinceReadComplete = true
+        context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The end of a read that carried only proxied parts would wake the API server's
+        // handlers for nothing.
+        guard passedSinceReadComplete else { return }
+        passedSinceReadComplete = false
+        context.fireChannelReadComplete()
+    }
+
     private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.passing, .end):
             state = .idle
-            context.fireChannelRead(wrapInboundOut(part))
+            passOn(part, context: context)
         case (.passing, _):
-            context.fireChannelRead(wrapInboundOut(part))
+            passOn(part, context: context)
         case (.reading(let call, var body), .body(var chunk)):
             guard body.readableBytes + chunk.readableBytes <= call.bodyLimit else {
                 state = .discarding
@@ -78,7 +93,17 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             state = .idle  // drop the buffer's second reference so the append does not copy
-            body.writeBuffer(&chunk)
+            if body.readableBytes == 0 {
+                // Most bodies come in one chunk: keep it rather than copy it.
+                body = chunk
+            } else {
+                if body.writableBytes < chunk.readableBytes, let length = call.head.headers.first(name: "content-length"),
+                   let expected = Int(length), expected <= call.bodyLimit {
+                    // The rest is on its way: make room for all of it once.
+                    body.reserveCapacity(minimumWritableBytes: max(expected - body.readableBytes, chunk.readableBytes))
+                }
+                body.writeBuffer(&chunk)
+            }
             state = .reading(call, body)
         case (.reading(let call, let body), .end):
             decide(call, body: body, context: context)
@@ -93,13 +118,13 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard path.hasPrefix(ProxyRoute.prefix) else {
                 state = .passing
                 serverResponsesPending += 1
-                context.fireChannelRead(wrapInboundOut(part))
+                passOn(part, context: context)
                 return
             }
-            let query = path.firstIndex(of: "?")
+            let query = path.utf8.firstIndex(of: UInt8(ascii: "?"))
             let head = ProxyRequestHead(method: request.method.rawValue,
-                                        path: String(path[..<(query ?? path.endIndex)]),
-                                        query: query.map { String(path[path.index(after: $0)...]) },
+                                        path: query.map { String(path[..<$0]) } ?? path,
+                                        query: query.map { String(path[path.utf8.index(after: $0)...]) },
                                         headers: request.headers)
             closeAfterResponse = !request.isKeepAlive
             if request.headers.first(name: "expect")?.lowercased() == "100-continue" {
@@ -108,8 +133,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
             }
             let call = engine.start(head)
-            let expected = request.headers.first(name: "content-length").flatMap(Int.init) ?? 0
-            state = .reading(call, context.channel.allocator.buffer(capacity: min(max(expected, 0), call.bodyLimit)))
+            state = .reading(call, ByteBuffer())
         case (.exchanging, _), (.idle, _), (.reading, _):
             // Parts of a request that is not being read (after an early answer): dropped.
             break
@@ -167,14 +191,14 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func drainQueue() {
         guard let context, !queued.isEmpty else { return }
-        var passedOn = false
         while !queued.isEmpty, !isBusy || !isAtHead {
-            if case .passing = state { passedOn = true }
             process(queued.removeFirst(), context: context)
-            if case .passing = state { passedOn = true }
         }
         // The API server takes in what it was given at the end of a read; this is not one.
-        if passedOn { context.fireChannelReadComplete() }
+        if passedSinceReadComplete {
+            passedSinceReadComplete = false
+            context.fireChannelReadComplete()
+        }
     }
 
     /// The next queued part starts a new request.
@@ -246,8 +270,9 @@ extension ProxyChannelHandler: ProxyResponseWriter {
         context?.flush()
     }
 
-    func endResponse() {
+    func endResponse(then work: () -> Void) {
         context?.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        work()
         responseEnded()
     }
 

@@ -262,11 +262,12 @@ public final class ProxyEngine: Sendable {
         var uri = endpoint.basePath + path
         if uri.isEmpty { uri = "/" }
         if let query = plan.head.query, !query.isEmpty { uri += "?" + query }
+        // The forwarded headers never carry the client's host or length: these are added, not replaced.
         var headers = ForwardedHeaders.upstreamRequest(plan.head.headers, identityOnly: injectUsage)
-        headers.replaceOrAdd(name: "host", value: endpoint.authority)
+        headers.add(name: "host", value: endpoint.authority)
         let method = plan.head.method
         let hasBody = forwardBody.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
-        if hasBody { headers.replaceOrAdd(name: "content-length", value: String(forwardBody.readableBytes)) }
+        if hasBody { headers.add(name: "content-length", value: String(forwardBody.readableBytes)) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: plan.head.method), uri: uri, headers: headers)
         return (head, hasBody ? forwardBody : nil)
     }

@@ -10,12 +10,19 @@ protocol ProxyResponseWriter: AnyObject {
     func writeHead(status: Int, headers: HTTPHeaders)
     func writeBody(_ buffer: ByteBuffer)
     func flush()
-    /// The relayed response is complete.
-    func endResponse()
+    /// The relayed response is complete: ends it, flushes, then runs `work` (recording the call)
+    /// before the connection's next request is taken.
+    func endResponse(then work: () -> Void)
     /// The response cannot be completed: close the connection so the client knows.
     func abortConnection()
     /// Sends an answer TokenLens made itself (the exchange is then over).
     func send(_ response: ProxyResponse)
+}
+
+extension ProxyResponseWriter {
+    func endResponse() {
+        endResponse(then: {})
+    }
 }
 
 /// Sends one call upstream and relays the answer, on the client's event loop: walks the
@@ -54,9 +61,9 @@ final class ProxyExchange: UpstreamResponseHandler {
     private var request: (head: HTTPRequestHead, body: ByteBuffer?)?
     private var connection: UpstreamConnection?
     private var retriedStaleConnection = false
-    private var timer: Scheduled<Void>?
-    /// The prompt analysis, worked out once on this loop: right after the request has gone
-    /// upstream (the loop has nothing else to do for this call then), or when first needed.
+    private var timer: LoopDeadlines.Token?
+    /// The prompt analysis for a call that ends without an upstream answer; an answered call's
+    /// finalizer works it out itself, once the client has the answer.
     private lazy var analysis: RequestAnalysis? = plan.analyze?()
     /// Bumped by every attempt and every end, so a late callback of an old one is ignored.
     private var generation = 0
@@ -84,10 +91,11 @@ final class ProxyExchange: UpstreamResponseHandler {
         generation += 1
         phase = .waiting
         retriedStaleConnection = false
-        record = plan.draft
+        // The first attempt starts from the draft the record was made from in `init`.
+        if attemptIndex > 0 { record = plan.draft }
         record.model = model
         record.attempts = attemptIndex + 1
-        record.rules += failedRules
+        if !failedRules.isEmpty { record.rules += failedRules }
         attemptClock = Stopwatch()
         guard let endpoint = pool.endpoint(for: baseURL) else {
             attemptFailed(.badBaseURL(baseURL))
@@ -121,7 +129,6 @@ final class ProxyExchange: UpstreamResponseHandler {
         case .success(let connection):
             self.connection = connection
             connection.send(request!.head, body: request!.body, to: self)
-            _ = analysis  // the provider is working now: the loop has time for the analysis
         case .failure(let error):
             attemptFailed(error)
         }
@@ -193,7 +200,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         let reservation = plan.reservation
         let finalizer = CallFinalizer(
             draft: record, facts: plan.facts, snapshot: plan.snapshot, stopwatch: plan.stopwatch, preUpstreamMs: preUpstreamMs,
-            pendingStatus: status, analysis: analysis, capture: plan.capture,
+            pendingStatus: status, analyze: plan.analyze, capture: plan.capture,
             onFinish: { finished in
                 if let reservation { ledger.settle(reservation, actual: finished.costPicodollars ?? 0, calledUpstream: true) }
                 if let model = finished.model {
@@ -210,12 +217,14 @@ final class ProxyExchange: UpstreamResponseHandler {
             phase = .collecting(status: status, headers: headers, finalizer: finalizer, body: ByteBuffer())
             return
         }
-        var cachedHeaders = headers
-        cachedHeaders.remove(name: ProxyEngine.requestIDHeader)
-        cachedHeaders.remove(name: ProxyEngine.policyHeader)
+        let dedup = plan.dedupKey.map { key in
+            var cachedHeaders = headers
+            cachedHeaders.remove(name: ProxyEngine.requestIDHeader)
+            cachedHeaders.remove(name: ProxyEngine.policyHeader)
+            return (engine.dedup, key, cachedHeaders)
+        }
         let relay = ResponseRelay(status: status, headers: head.headers, facts: plan.facts, finalizer: finalizer,
-                                  hidesInjectedUsage: injectUsage,
-                                  dedup: plan.dedupKey.map { (engine.dedup, $0, cachedHeaders) },
+                                  hidesInjectedUsage: injectUsage, dedup: dedup,
                                   guardrails: guardrails.scansResponses ? guardrails : nil, rules: plan.snapshot.rules.source)
         phase = .relaying(relay)
         client.writeHead(status: status, headers: headers)
@@ -268,10 +277,17 @@ final class ProxyExchange: UpstreamResponseHandler {
             finish()
             client.send(screen(status: status, headers: headers, finalizer: finalizer, body: body))
         case .relaying(let relay):
-            let tail = relay.end()
+            let ended = Stopwatch()
+            let tail = relay.endBody()
             finish()
             if let tail { client.writeBody(tail) }
-            client.endResponse()
+            if relay.recordsBeforeClientEnd {
+                relay.recordEnd(postProcessingMs: ended.elapsedMs)
+                client.endResponse()
+            } else {
+                // Reading the usage and recording wait until the client has its answer.
+                client.endResponse { relay.recordEnd(postProcessingMs: ended.elapsedMs) }
+            }
         case .waiting, .done:
             break
         }
@@ -391,11 +407,12 @@ final class ProxyExchange: UpstreamResponseHandler {
 
     private func arm(after seconds: Double, _ fire: @escaping () -> Void) {
         cancelTimer()
-        timer = pool.loop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(max(0, seconds) * 1e9))) { fire() }
+        timer = pool.deadlines.schedule(at: .now() + .nanoseconds(Int64(max(0, seconds) * 1e9)), fire)
     }
 
     private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        guard let timer else { return }
+        pool.deadlines.cancel(timer)
+        self.timer = nil
     }
 }

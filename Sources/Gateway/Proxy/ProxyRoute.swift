@@ -27,7 +27,7 @@ public struct ProxyRoute: Sendable, Equatable {
             providerName = String(segment)
             source = nil
         }
-        provider = Provider(rawValue: providerName.lowercased())
+        provider = Provider(rawValue: providerName) ?? Provider(rawValue: providerName.lowercased())
     }
 }
 

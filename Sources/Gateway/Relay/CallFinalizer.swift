@@ -32,17 +32,19 @@ final class CallFinalizer: Sendable {
     private let onFinish: @Sendable (CallRecord) -> Void
     private let done = Atomic<Bool>(false)
     private let pendingStatus: Int
-    /// The prompt analysis, added to the record.
-    private let analysis: RequestAnalysis?
+    /// Works out the prompt analysis added to the record, when the call is recorded: a relayed
+    /// answer is recorded once the client has it (unless dedup must keep it first), so the
+    /// analysis does not hold the answer up.
+    private let analyze: (@Sendable () -> RequestAnalysis?)?
     /// The bodies of the call, when request logging is on; sent with the finished record's id.
     let capture: ExchangeCapture?
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-         preUpstreamMs: Double, pendingStatus: Int, analysis: RequestAnalysis? = nil,
+         preUpstreamMs: Double, pendingStatus: Int, analyze: (@Sendable () -> RequestAnalysis?)? = nil,
          capture: ExchangeCapture? = nil,
          onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
          sink: @escaping @Sendable (CallRecord) -> Void) {
-        self.analysis = analysis
+        self.analyze = analyze
         self.capture = capture
         self.draft = draft
         self.facts = facts
@@ -79,7 +81,7 @@ final class CallFinalizer: Sendable {
         record.errorMessage = outcome.errorMessage
         record.ttftMs = outcome.ttftMs
         record.latencyMs = stopwatch.elapsedMs
-        record.findings += outcome.findings
+        if !outcome.findings.isEmpty { record.findings += outcome.findings }
         if record.outcome == .ok && !record.findings.isEmpty { record.outcome = .guardrailWarned }
         if let usage = outcome.usage {
             record.usage = usage
@@ -89,7 +91,7 @@ final class CallFinalizer: Sendable {
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
         onFinish(record)
         capture?.finish(record)
-        record.analysis = analysis
+        record.analysis = analyze?()
         sink(record)
         return record
     }

@@ -129,19 +129,26 @@ final class ResponseRelay {
     }
 
     /// The upstream body ended: returns the last bytes to send (the held-back part of a
-    /// filtered stream), and records the call.
-    func end() -> ByteBuffer? {
-        if storedEarly || finished { return nil }
-        let finishing = Stopwatch()
-        var tail: ByteBuffer?
-        if var remaining = filter {
-            let bytes = remaining.finish()
-            filter = remaining
-            if !bytes.isEmpty {
-                tail = ByteBuffer(bytes: bytes)
-                captured?.append(tail!)
-            }
-        }
+    /// filtered stream). `recordEnd` then records the call.
+    func endBody() -> ByteBuffer? {
+        guard !storedEarly, !finished, var remaining = filter else { return nil }
+        let bytes = remaining.finish()
+        filter = remaining
+        guard !bytes.isEmpty else { return nil }
+        let tail = ByteBuffer(bytes: bytes)
+        captured?.append(tail)
+        return tail
+    }
+
+    /// With dedup on, the call is recorded (and its answer kept for replay) before the client's
+    /// last byte goes out: a client that gets its answer and sends the same request again at
+    /// once must find it. Otherwise the usage is read after the client has its answer.
+    var recordsBeforeClientEnd: Bool { dedup != nil }
+
+    /// Records the call whose body ended. `postProcessingMs` is the time TokenLens took from
+    /// the end of the upstream body to the client's last byte.
+    func recordEnd(postProcessingMs: Double) {
+        if storedEarly || finished { return }
         tracker.finish()
         if var active = scanner, let finding = active.finish() {
             // A match completed by the last bytes; the text is out, but the call is still marked.
@@ -157,10 +164,9 @@ final class ResponseRelay {
             blockedBy: blocking.map { "guardrail:\($0.rule)" },
             errorMessage: failure ?? blocking.map { GuardrailMessages.block($0, rules: rules) },
             ttftMs: ttftMs,
-            postProcessingMs: finishing.elapsedMs,
+            postProcessingMs: postProcessingMs,
             findings: GuardrailMessages.samples(scanner?.findings ?? [])))
         keepForReplay(record)
-        return tail
     }
 
     /// The upstream failed mid-body: tells the client in the provider's own terms when it can.

@@ -21,18 +21,21 @@ public final class RequestIDGenerator: Sendable {
         return Self.encode(high: high, low: low)
     }
 
-    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    private static let crockford: StaticString = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
     static func encode(high: UInt64, low: UInt64) -> String {
-        var bytes = [UInt8](repeating: 0, count: 26)
-        var hi = high
-        var lo = low
-        // 26 × 5 = 130 bits; emit from the least significant end.
-        for index in stride(from: 25, through: 0, by: -1) {
-            bytes[index] = alphabet[Int(lo & 31)]
-            lo = (lo >> 5) | ((hi & 31) << 59)
-            hi >>= 5
+        String(unsafeUninitializedCapacity: 26) { bytes in
+            crockford.withUTF8Buffer { alphabet in
+                var hi = high
+                var lo = low
+                // 26 × 5 = 130 bits; emit from the least significant end.
+                for index in stride(from: 25, through: 0, by: -1) {
+                    bytes[index] = alphabet[Int(lo & 31)]
+                    lo = (lo >> 5) | ((hi & 31) << 59)
+                    hi >>= 5
+                }
+            }
+            return 26
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

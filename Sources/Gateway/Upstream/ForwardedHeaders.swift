@@ -5,12 +5,18 @@ import NIOHTTP1
 /// `x-goog-api-key`) are forwarded untouched and never stored; hop-by-hop headers and
 /// TokenLens's own `X-TokenLens-*` headers stop here.
 enum ForwardedHeaders {
-    static let hopByHop: Set<String> = [
+    static let hopByHop: [StaticString] = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "transfer-encoding", "upgrade",
         // The body is sent whole, at once: there is nothing to wait for upstream.
         "expect",
     ]
+
+    // Names are compared in place, ASCII case folded: every call filters every header both
+    // ways, and lower-casing each name into a new string cost more than the rest of it.
+    static func isHopByHop(_ name: String) -> Bool {
+        hopByHop.contains { name.equalsIgnoringASCIICase($0) }
+    }
 
     /// Request headers for the upstream call.
     /// - Parameter identityOnly: ask for an uncompressed body (when TokenLens must rewrite it).
@@ -18,17 +24,17 @@ enum ForwardedHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(fields.count + 2)
         var sawAcceptEncoding = false
-        for (rawName, value) in fields {
-            let name = rawName.lowercased()
-            if hopByHop.contains(name) || name == "host" || name == "content-length" || name.hasPrefix("x-tokenlens-") {
+        for (name, value) in fields {
+            if isHopByHop(name) || name.equalsIgnoringASCIICase("host") || name.equalsIgnoringASCIICase("content-length")
+                || name.hasASCIIPrefixIgnoringCase("x-tokenlens-") {
                 continue
             }
-            if name == "accept-encoding" {
+            if name.equalsIgnoringASCIICase("accept-encoding") {
                 sawAcceptEncoding = true
-                headers.add(name: rawName, value: identityOnly ? "identity" : supportedEncodings(value))
+                headers.add(name: name, value: identityOnly ? "identity" : supportedEncodings(value))
                 continue
             }
-            headers.add(name: rawName, value: value)
+            headers.add(name: name, value: value)
         }
         if identityOnly && !sawAcceptEncoding { headers.add(name: "accept-encoding", value: "identity") }
         return headers
@@ -50,11 +56,29 @@ enum ForwardedHeaders {
         var kept = HTTPHeaders()
         kept.reserveCapacity(headers.count + 3)
         for (name, value) in headers {
-            let lower = name.lowercased()
-            if hopByHop.contains(lower) { continue }
-            if lower == "content-length" && !keepLength { continue }
+            if isHopByHop(name) { continue }
+            if !keepLength && name.equalsIgnoringASCIICase("content-length") { continue }
             kept.add(name: name, value: value)
         }
         return kept
+    }
+}
+
+extension String {
+    /// Whether this is `lower` (lower-case ASCII) in any ASCII case.
+    func equalsIgnoringASCIICase(_ lower: StaticString) -> Bool {
+        utf8.count == lower.utf8CodeUnitCount && hasASCIIPrefixIgnoringCase(lower)
+    }
+
+    /// Whether this starts with `lower` (lower-case ASCII) in any ASCII case.
+    func hasASCIIPrefixIgnoringCase(_ lower: StaticString) -> Bool {
+        lower.withUTF8Buffer { expected in
+            var bytes = utf8.makeIterator()
+            for byte in expected {
+                guard let next = bytes.next() else { return false }
+                if next.asciiLowercased != byte { return false }
+            }
+            return true
+        }
     }
 }

@@ -61,6 +61,8 @@ public final class UpstreamPool: Sendable {
 /// The connections of one event loop. Confined to that loop: every method runs on it.
 final class LoopPool: @unchecked Sendable {
     let loop: any EventLoop
+    /// The attempt deadlines of this loop's exchanges.
+    let deadlines: LoopDeadlines
     private unowned let owner: UpstreamPool
     private var idle: [UpstreamEndpoint: [UpstreamConnection]] = [:]
     private var endpoints: [String: UpstreamEndpoint] = [:]
@@ -68,6 +70,7 @@ final class LoopPool: @unchecked Sendable {
     init(loop: any EventLoop, owner: UpstreamPool) {
         self.loop = loop
         self.owner = owner
+        deadlines = LoopDeadlines(loop: loop)
     }
 
     /// The endpoint of a base URL, parsed once.
@@ -185,6 +188,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var responseStarted = false
     private var lastError: (any Error)?
     private var closed = false
+    /// Reading was stopped by `setReading(false)`.
+    private var readingPaused = false
     /// Taken from the idle list (a server may have closed it meanwhile: worth one retry).
     var isReused = false
 
@@ -261,7 +266,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Stops or resumes reading the response (the client is not keeping up).
     func setReading(_ reading: Bool) {
-        guard let channel = context?.channel else { return }
+        guard reading == readingPaused, let channel = context?.channel else { return }
+        readingPaused = !reading
         try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: reading)
     }
 

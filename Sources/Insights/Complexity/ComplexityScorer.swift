@@ -33,20 +33,52 @@ public enum ComplexityScorer {
         signals.tools = content.segments.contains { $0.kind != .text }
         signals.longConversation = content.messageCount > 10
         signals.largeOutput = (maxOutputTokens ?? 0) > 4_000
-        let queryIndex = content.lastUserMessageIndex
-        let query = content.segments.filter { $0.messageIndex == queryIndex && $0.role == .user }.map(\.text).joined(separator: "\n")
-        // Byte searches: Foundation's locale-aware `contains` cost more than the rest of the
-        // request analysis together, and every word here is ASCII.
-        let lower = Array(query.lowercased().utf8)
-        let has = { (word: StaticString) in ByteSearch.contains(lower, word) }
+        let query = lowercasedQuery(content)
+        let has = { (word: StaticString) in ByteSearch.contains(query, word) }
         signals.code = has("```") || has("func ") || has("def ") || has("class ") || has("#include") || has("{\n") || has("};")
         signals.reasoning = reasoningWords.contains(where: has)
         signals.structuredOutput = structuredWords.contains(where: has)
-        let numbered = query.split(separator: "\n").filter { line in
-            let trimmed = line.drop { $0 == " " }
-            return trimmed.first?.isNumber == true && (trimmed.dropFirst().first == "." || trimmed.dropFirst().first == ")")
-        }.count
-        signals.multiPart = numbered >= 3 || query.filter { $0 == "?" }.count >= 3
+        signals.multiPart = numberedLines(query) >= 3 || query.lazy.filter { $0 == UInt8(ascii: "?") }.count >= 3
         return signals
+    }
+
+    /// The last user message's text, lower-cased in ASCII. Every signal word is ASCII, so
+    /// bytes serve: Unicode lower-casing and `Character` iteration cost more here than the
+    /// rest of the request analysis together.
+    static func lowercasedQuery(_ content: PromptContent) -> [UInt8] {
+        let queryIndex = content.lastUserMessageIndex
+        var query: [UInt8] = []
+        var first = true
+        for segment in content.segments where segment.messageIndex == queryIndex && segment.role == .user {
+            if !first { query.append(UInt8(ascii: "\n")) }
+            first = false
+            query.append(contentsOf: segment.text.utf8)
+        }
+        for index in query.indices where (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(query[index]) {
+            query[index] |= 0x20
+        }
+        return query
+    }
+
+    /// Lines that start (after spaces) with a one-character number and "." or ")": "1.", "2)".
+    static func numberedLines(_ query: [UInt8]) -> Int {
+        var count = 0
+        for line in query.split(separator: UInt8(ascii: "\n")) {
+            let trimmed = line.drop { $0 == UInt8(ascii: " ") }
+            guard let head = trimmed.first else { continue }
+            let rest: ArraySlice<UInt8>
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(head) {
+                rest = trimmed.dropFirst()
+            } else if head >= 0x80 {
+                // A number that is not ASCII ("١", "½"): one Character, however many bytes.
+                let text = String(decoding: trimmed.prefix(8), as: UTF8.self)
+                guard let character = text.first, character.isNumber else { continue }
+                rest = trimmed.dropFirst(String(character).utf8.count)
+            } else {
+                continue
+            }
+            if rest.first == UInt8(ascii: ".") || rest.first == UInt8(ascii: ")") { count += 1 }
+        }
+        return count
     }
 }

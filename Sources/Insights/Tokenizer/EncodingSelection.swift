@@ -12,7 +12,8 @@ public struct EncodingSelection: Sendable, Equatable {
     }
 
     public static func forModel(_ model: String) -> EncodingSelection {
-        var id = model.lowercased()
+        // Most ids are lower case already: no copy for those.
+        var id = model.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? model.lowercased() : model
         // Routed ids ("openai/gpt-4o") and fine-tunes ("ft:gpt-4o-mini:org::id") name the base model.
         if let slash = id.lastIndex(of: "/") { id = String(id[id.index(after: slash)...]) }
         if id.hasPrefix("ft:") { id = String(id.dropFirst(3)) }
@@ -28,7 +29,7 @@ public struct EncodingSelection: Sendable, Equatable {
     private static func own(_ id: String) -> TokenEncoding? {
         // o-series ids are short ("o1", "o3-mini"): require the end or a dash after the prefix.
         func matches(_ prefix: String) -> Bool {
-            guard id.hasPrefix(prefix) else { return false }
+            guard id.utf8.starts(with: prefix.utf8) else { return false }
             guard prefix.first == "o", prefix.count == 2 else { return true }
             return id.count == 2 || id.dropFirst(2).first == "-"
         }

@@ -171,12 +171,14 @@ public struct UsageTracker: Sendable {
 
     /// Reads usage from a whole JSON body, decoding only the members that matter: a large
     /// embeddings response is validated, not materialised.
+    /// The top-level members of a response body that usage is read from.
+    static let usageMembers: Set<String> = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
+
     static func usage(fromBody body: [UInt8], endpoint: Endpoint) -> Usage? {
         body.withUnsafeBytes { buffer -> Usage? in
             guard let members = try? JSONReader.topLevelMembers(buffer) else { return nil }
-            let wanted: Set<String> = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
             var object = JSONObject()
-            for member in members where wanted.contains(member.key) {
+            for member in members where usageMembers.contains(member.key) {
                 if let value = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: buffer[member.valueRange])) {
                     object.entries.append((member.key, value))
                 }
