@@ -122,6 +122,21 @@ struct PricingTests {
         #expect(breakdown.cacheSavings == 1000 * 2_700_000 - 200 * 750_000)
     }
 
+    /// Lookups are remembered per table: a changed table (an override, an import) must not
+    /// answer from what its earlier self had looked up, and a copy keeps its own answers.
+    @Test func rememberedLookupsFollowTableChanges() {
+        var table = PriceTable.shipped
+        #expect(table.price(for: "acme-2-20300101") == nil)
+        let before = table
+        table.set(ModelPrice(id: "acme-2", provider: "openai", standard: .init(base: Rates(input: 1, output: 2))))
+        #expect(table.price(for: "acme-2-20300101")?.id == "acme-2")
+        #expect(before.price(for: "acme-2-20300101") == nil)
+        var merged = before
+        merged.merge(PriceTable(entries: ["acme-2": ModelPrice(id: "acme-2", provider: "openai",
+                                                               standard: .init(base: Rates(input: 3, output: 4)))]))
+        #expect(merged.price(for: "acme-2-20300101")?.standard.base.input == 3)
+    }
+
     @Test func missingAnthropicCacheRatesFallBackToPublishedMultipliers() {
         let price = ModelPrice(id: "claude-x", provider: "anthropic",
                                standard: .init(base: Rates(input: 1_000_000, output: 5_000_000)))
