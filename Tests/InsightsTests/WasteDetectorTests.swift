@@ -162,6 +162,21 @@ import Testing
         #expect(report[.whitespace].tokens == 0)
     }
 
+    /// A message is empty only if every one of its segments is blank text; a tool call with a
+    /// blank text beside it is not, and numbers with no segment at all are never reported.
+    @Test func emptyOnlyWhenEverySegmentIsBlank() {
+        let content = PromptContent(segments: [
+            PromptSegment(role: .user, text: "Run it", messageIndex: 0),
+            PromptSegment(role: .assistant, text: " ", messageIndex: 1),
+            PromptSegment(role: .assistant, kind: .toolCall, text: "{}", messageIndex: 1),
+            PromptSegment(role: .user, text: "", messageIndex: 4),
+            PromptSegment(role: .user, text: "\u{3000}\n", messageIndex: 5),
+            PromptSegment(role: .user, text: " Go", messageIndex: 6),
+        ], messageCount: 7)
+        #expect(detector.emptyMessageIndexes(content, known: nil) == [4, 5])
+        #expect(detector.emptyMessageIndexes(content, known: [2]) == [2, 4, 5])
+    }
+
     // MARK: - Clean prompts
 
     static let cleanPrompts: [[(PromptSegment.Role, String)]] = [

@@ -58,6 +58,23 @@ struct NotifierTests {
                    cost: CostBreakdown(input: costPico), policyVersion: "test")
     }
 
+    /// The day window is remembered while "now" stays inside it, and worked out again for
+    /// the next day or another time zone (the windows must equal freshly computed ones).
+    @Test func costAlertWindowFollowsTheDayAndTheTimeZone() throws {
+        let monitor = CostAlertMonitor(store: try CallStore(path: folder + "/usage.db"),
+                                       snapshots: SnapshotStore(Self.snapshot(events: [], threshold: 1)))
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        let tokyo = try #require(TimeZone(identifier: "Asia/Tokyo"))
+        let morning = Date(timeIntervalSince1970: 1_767_000_000)  // 2025-12-29 09:20 UTC
+        let first = monitor.currentWindow(now: morning, timeZone: utc)
+        #expect(first == CostAlertMonitor.window(now: morning, timeZone: utc))
+        #expect(monitor.currentWindow(now: morning.addingTimeInterval(3_600), timeZone: utc) == first)
+        let nextDay = morning.addingTimeInterval(86_400)
+        #expect(monitor.currentWindow(now: nextDay, timeZone: utc) == CostAlertMonitor.window(now: nextDay, timeZone: utc))
+        #expect(monitor.currentWindow(now: nextDay, timeZone: utc) != first)
+        #expect(monitor.currentWindow(now: nextDay, timeZone: tokyo) == CostAlertMonitor.window(now: nextDay, timeZone: tokyo))
+    }
+
     @Test func callsAndAnAlertOncePerDayAreQueuedAndTheAlertIsPublished() async throws {
         let snapshot = Self.snapshot(events: ["call_recorded", "cost_alert"], threshold: 1.0)
         try await withNotifier(snapshot) { notifier, store, published in

@@ -58,6 +58,8 @@ public enum EmptyMessageFinder {
     }
 
     static func isWhitespace(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+        // Nearly every message starts with a printable ASCII character: answered from one byte.
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 }

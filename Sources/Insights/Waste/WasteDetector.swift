@@ -30,12 +30,17 @@ public struct WasteDetector: Sendable {
 
     /// The given indexes plus every message whose segments are all whitespace-only text.
     func emptyMessageIndexes(_ content: PromptContent, known: [Int]?) -> Set<Int> {
-        var blank: [Int: Bool] = [:]
+        // Per message (numbered from 0): 0 no segment seen, 1 blank so far, 2 has content.
+        var state: [UInt8] = []
         for segment in content.segments where segment.messageIndex >= 0 {
-            let isBlank = segment.kind == .text && EmptyMessageFinder.isWhitespace(segment.text)
-            blank[segment.messageIndex] = (blank[segment.messageIndex] ?? true) && isBlank
+            let index = segment.messageIndex
+            if index >= state.count { state.append(contentsOf: repeatElement(0, count: index + 1 - state.count)) }
+            if state[index] == 2 { continue }
+            state[index] = segment.kind == .text && EmptyMessageFinder.isWhitespace(segment.text) ? 1 : 2
         }
-        return Set(known ?? []).union(blank.filter(\.value).keys)
+        var empty = Set(known ?? [])
+        for (index, value) in state.enumerated() where value == 1 { empty.insert(index) }
+        return empty
     }
 
     func countEmptyMessages(_ content: PromptContent, counts: SegmentTokenCounts, empty: Set<Int>,

@@ -17,6 +17,9 @@ public final class CostAlertMonitor: Sendable {
     let snapshots: SnapshotStore
     let logger: Logger
     private let tracker = Mutex(CostAlertTracker())
+    /// The day window last worked out, and in which time zone: calendar arithmetic costs tens
+    /// of microseconds, and every committed batch asks for the window.
+    private let lastWindow = Mutex<(timeZone: TimeZone, window: CostAlertTracker.Window)?>(nil)
 
     public init(store: CallStore, snapshots: SnapshotStore, logger: Logger = Logger(label: "tokenlens.alerts")) {
         self.store = store
@@ -34,7 +37,7 @@ public final class CostAlertMonitor: Sendable {
     /// Batches must come in commit order, from one task.
     public func observe(_ batch: [CallRecord], now: Date = Date()) async -> CostAlert? {
         let snapshot = snapshots.snapshot
-        let window = Self.window(now: now, timeZone: snapshot.budget.timeZone)
+        let window = currentWindow(now: now, timeZone: snapshot.budget.timeZone)
         let moved = tracker.withLock { $0.move(to: window) }
         if !moved { await seed(window: window) }
         let costs = batch.compactMap { record in record.costPicodollars.map { (micros: record.timestampMicros, pico: $0) } }
@@ -76,6 +79,18 @@ public final class CostAlertMonitor: Sendable {
     static func thresholdPico(_ snapshot: PolicySnapshot) -> Int64? {
         guard snapshot.alerts.enabled, let usd = snapshot.alerts.dailyCostThreshold else { return nil }
         return Picodollars.from(usd: usd)
+    }
+
+    /// Today's window for `now`: the one last worked out while `now` is still inside it.
+    func currentWindow(now: Date, timeZone: TimeZone) -> CostAlertTracker.Window {
+        let micros = Int64(now.timeIntervalSince1970 * 1_000_000)
+        if let last = lastWindow.withLock({ $0 }), last.timeZone == timeZone,
+           last.window.startMicros <= micros, micros < last.window.endMicros {
+            return last.window
+        }
+        let window = Self.window(now: now, timeZone: timeZone)
+        lastWindow.withLock { $0 = (timeZone, window) }
+        return window
     }
 
     static func window(now: Date, timeZone: TimeZone) -> CostAlertTracker.Window {
