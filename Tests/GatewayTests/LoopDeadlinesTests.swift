@@ -26,8 +26,9 @@ import Testing
             _ = deadlines.schedule(at: start + .milliseconds(10)) { log.add("early") }
             _ = deadlines.schedule(at: start + .milliseconds(30)) {
                 log.add("middle")
-                // Scheduled from inside a firing action.
-                _ = deadlines.schedule(at: .now() + .milliseconds(5)) { log.add("chained") }
+                // Scheduled from inside a firing action (relative to the start, so a slow
+                // machine cannot change the order).
+                _ = deadlines.schedule(at: start + .milliseconds(35)) { log.add("chained") }
             }
             deadlines.cancel(cancelled)
         }.get()

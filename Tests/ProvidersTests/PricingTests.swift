@@ -122,9 +122,9 @@ struct PricingTests {
         #expect(breakdown.cacheSavings == 1000 * 2_700_000 - 200 * 750_000)
     }
 
-    /// Lookups are remembered per table: a changed table (an override, an import) must not
-    /// answer from what its earlier self had looked up, and a copy keeps its own answers.
-    @Test func rememberedLookupsFollowTableChanges() {
+    /// A changed table (an override, an import) answers from its new entries, dated ids
+    /// included, and a copy taken before the change keeps its own answers.
+    @Test func lookupsFollowTableChanges() {
         var table = PriceTable.shipped
         #expect(table.price(for: "acme-2-20300101") == nil)
         let before = table

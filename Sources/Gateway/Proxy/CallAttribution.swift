@@ -83,9 +83,3 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars))
     }
 }
-
-extension UInt8 {
-    var asciiLowercased: UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self) ? self | 0x20 : self
-    }
-}

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOHTTP1
+import Providers
 
 /// Which headers cross the proxy. Credentials (`Authorization`, `x-api-key`,
 /// `x-goog-api-key`) are forwarded untouched and never stored; hop-by-hop headers and
@@ -61,24 +62,5 @@ enum ForwardedHeaders {
             kept.add(name: name, value: value)
         }
         return kept
-    }
-}
-
-extension String {
-    /// Whether this is `lower` (lower-case ASCII) in any ASCII case.
-    func equalsIgnoringASCIICase(_ lower: StaticString) -> Bool {
-        utf8.count == lower.utf8CodeUnitCount && hasASCIIPrefixIgnoringCase(lower)
-    }
-
-    /// Whether this starts with `lower` (lower-case ASCII) in any ASCII case.
-    func hasASCIIPrefixIgnoringCase(_ lower: StaticString) -> Bool {
-        lower.withUTF8Buffer { expected in
-            var bytes = utf8.makeIterator()
-            for byte in expected {
-                guard let next = bytes.next() else { return false }
-                if next.asciiLowercased != byte { return false }
-            }
-            return true
-        }
     }
 }

@@ -54,9 +54,7 @@ public enum ComplexityScorer {
             first = false
             query.append(contentsOf: segment.text.utf8)
         }
-        for index in query.indices where (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(query[index]) {
-            query[index] |= 0x20
-        }
+        for index in query.indices { query[index] = query[index].asciiLowercased }
         return query
     }
 

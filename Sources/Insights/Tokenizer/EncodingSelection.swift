@@ -1,3 +1,5 @@
+import Providers
+
 /// Which vocabulary counts a model's tokens, and whether that vocabulary is the model's own.
 /// Follows tiktoken's model table (exact ids, then prefixes); Claude, Gemini and unknown
 /// models get o200k, the most recent public vocabulary, as an estimate.
@@ -13,7 +15,7 @@ public struct EncodingSelection: Sendable, Equatable {
 
     public static func forModel(_ model: String) -> EncodingSelection {
         // Most ids are lower case already: no copy for those.
-        var id = model.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? model.lowercased() : model
+        var id = model.utf8.contains(where: \.isASCIIUppercase) ? model.lowercased() : model
         // Routed ids ("openai/gpt-4o") and fine-tunes ("ft:gpt-4o-mini:org::id") name the base model.
         if let slash = id.lastIndex(of: "/") { id = String(id[id.index(after: slash)...]) }
         if id.hasPrefix("ft:") { id = String(id.dropFirst(3)) }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The model price table: the shipped table derived from the reference data, optionally
 /// refreshed by `tokenlens pricing import`, with `[pricing]` overrides from config.toml on top.
@@ -10,12 +9,7 @@ import Synchronization
 /// that only shares a shorter stem with an entry is not matched: a wrong price is worse than
 /// "unpriced".
 public struct PriceTable: Sendable {
-    public private(set) var entries: [String: ModelPrice] {
-        didSet { lookups = ResolvedLookups() }
-    }
-    /// Ids already looked up: every call is priced, and a dated id otherwise repeats the
-    /// suffix search each time. Shared by copies of the table; a changed table starts afresh.
-    private var lookups = ResolvedLookups()
+    public private(set) var entries: [String: ModelPrice]
 
     public init(entries: [String: ModelPrice] = [:]) {
         self.entries = entries
@@ -25,13 +19,10 @@ public struct PriceTable: Sendable {
 
     /// The price entry for a model id as a provider or client names it, or nil (unpriced).
     public func price(for model: String) -> ModelPrice? {
-        lookups.value(for: model) { resolve($0) }
-    }
-
-    private func resolve(_ model: String) -> ModelPrice? {
         let id = Self.normalise(model)
         if let exact = entries[id] { return exact }
-        let lower = id.lowercased()
+        // Every call is priced: no lower-cased copy of an id that lower-casing cannot change.
+        let lower = id.utf8.allSatisfy({ $0 < 0x80 && !$0.isASCIIUppercase }) ? id : id.lowercased()
         if lower != id, let exact = entries[lower] { return exact }
         return longestBaseEntry(for: lower)
     }
@@ -172,21 +163,4 @@ extension PriceTable {
     public static let shipped: PriceTable = {
         (try? PriceTable(referenceJSON: Data(ShippedPrices.json.utf8))) ?? PriceTable()
     }()
-}
-
-/// Model ids resolved to their price entry (or to none). Bounded: ids come from requests
-/// and responses, so a flood of made-up ones empties it rather than growing it.
-final class ResolvedLookups: Sendable {
-    private let resolved = Mutex<[String: ModelPrice?]>([:])
-    static let limit = 1_024
-
-    func value(for model: String, resolve: (String) -> ModelPrice?) -> ModelPrice? {
-        if let known = resolved.withLock({ $0[model] }) { return known }
-        let found = resolve(model)
-        resolved.withLock { resolved in
-            if resolved.count >= Self.limit { resolved.removeAll(keepingCapacity: true) }
-            resolved[model] = found
-        }
-        return found
-    }
 }

@@ -112,7 +112,6 @@ public enum SecretRedactor {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
-    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
     static func isProviderKey(_ word: ArraySlice<UInt8>) -> Bool {
         guard word.count >= minimumKeyLength else { return false }
@@ -172,7 +171,7 @@ public enum SecretRedactor {
     /// is followed by `:` or `=` (JSON, headers, query strings, `.env` lines) or is `Bearer`
     /// followed by a space, the range of the value to hide.
     static func valueAfterSecretName(_ input: [UInt8], nameStart: Int, nameEnd: Int) -> Range<Int>? {
-        let name = input[nameStart..<nameEnd].map(lower)
+        let name = input[nameStart..<nameEnd].map(\.asciiLowercased)
         let isBearer = name == Array("bearer".utf8)
         guard isBearer || name == Array("key".utf8)
                 || secretNames.contains(where: { contains(name[...], $0) }) else { return nil }
@@ -202,7 +201,7 @@ public enum SecretRedactor {
         // `Authorization: Bearer xyz`: the scheme stays, the credential goes.
         for scheme in ["bearer ", "basic ", "token "] {
             let bytes = Array(scheme.utf8)
-            if cursor + bytes.count < input.count, input[cursor..<(cursor + bytes.count)].map(lower) == bytes {
+            if cursor + bytes.count < input.count, input[cursor..<(cursor + bytes.count)].map(\.asciiLowercased) == bytes {
                 cursor += bytes.count
                 break
             }
