@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Providers
 
 /// Serves `/proxy/*` straight from the server's channel pipeline, ahead of the HTTP
 /// framework: reads the request, asks the engine, forwards on a pooled upstream connection
@@ -127,7 +128,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                                         query: query.map { String(path[path.utf8.index(after: $0)...]) },
                                         headers: request.headers)
             closeAfterResponse = !request.isKeepAlive
-            if request.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            if request.headers.first(name: "expect")?.equalsIgnoringASCIICase("100-continue") == true {
                 // curl and others wait (a second, for curl) for this before sending a large body.
                 let interim = HTTPResponseHead(version: request.version, status: .continue)
                 context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)

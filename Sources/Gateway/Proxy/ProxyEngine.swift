@@ -349,8 +349,8 @@ public final class ProxyEngine: Sendable {
         sink(record)
     }
 
-    /// The prompt analysis, to be worked out while the provider answers (so it never delays the
-    /// response), and the request's fingerprint for retry-loop detection.
+    /// The prompt analysis, to be worked out when the call is recorded (after the client has
+    /// its answer, so it never delays one), and the request's fingerprint for retry-loop detection.
     func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> (@Sendable () -> RequestAnalysis?)? {
         guard facts.endpoint.isMetered else { return nil }
         let source = draft.source

@@ -209,7 +209,9 @@ final class ProxyExchange: UpstreamResponseHandler {
             },
             sink: engine.sink)
         let injectUsage = plan.facts.needsInjectedStreamUsage
-        var headers = ForwardedHeaders.clientResponse(head.headers, keepLength: !injectUsage)
+        // A dedup replay gets the provider's headers; the id and policy headers are the call's own.
+        let forwarded = ForwardedHeaders.clientResponse(head.headers, keepLength: !injectUsage)
+        var headers = forwarded
         headers.add(name: ProxyEngine.requestIDHeader, value: plan.draft.id)
         headers.add(name: ProxyEngine.policyHeader, value: plan.snapshot.version)
         let guardrails = plan.snapshot.rules.guardrails
@@ -217,14 +219,9 @@ final class ProxyExchange: UpstreamResponseHandler {
             phase = .collecting(status: status, headers: headers, finalizer: finalizer, body: ByteBuffer())
             return
         }
-        let dedup = plan.dedupKey.map { key in
-            var cachedHeaders = headers
-            cachedHeaders.remove(name: ProxyEngine.requestIDHeader)
-            cachedHeaders.remove(name: ProxyEngine.policyHeader)
-            return (engine.dedup, key, cachedHeaders)
-        }
         let relay = ResponseRelay(status: status, headers: head.headers, facts: plan.facts, finalizer: finalizer,
-                                  hidesInjectedUsage: injectUsage, dedup: dedup,
+                                  hidesInjectedUsage: injectUsage,
+                                  dedup: plan.dedupKey.map { (engine.dedup, $0, forwarded) },
                                   guardrails: guardrails.scansResponses ? guardrails : nil, rules: plan.snapshot.rules.source)
         phase = .relaying(relay)
         client.writeHead(status: status, headers: headers)

@@ -169,11 +169,11 @@ public struct UsageTracker: Sendable {
             ?? json["modelVersion"]?.stringValue
     }
 
-    /// Reads usage from a whole JSON body, decoding only the members that matter: a large
-    /// embeddings response is validated, not materialised.
     /// The top-level members of a response body that usage is read from.
     static let usageMembers: Set<String> = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
 
+    /// Reads usage from a whole JSON body, decoding only the members that matter: a large
+    /// embeddings response is validated, not materialised.
     static func usage(fromBody body: [UInt8], endpoint: Endpoint) -> Usage? {
         body.withUnsafeBytes { buffer -> Usage? in
             guard let members = try? JSONReader.topLevelMembers(buffer) else { return nil }
