@@ -1,6 +1,7 @@
 import Foundation
 import Providers
 @testable import Recorder
+import Synchronization
 import Testing
 
 /// The recorder against a real SQLite file in a temporary folder.
@@ -69,6 +70,45 @@ struct RecorderTests {
         recorder.close()
         await writer.value
         #expect(seen.ids == (0..<20).map { Self.record($0).id })
+    }
+
+    @Test func completionsRunOnTheWriterBeforeTheRecordIsStored() async throws {
+        let store = try openStore()
+        let recorder = Recorder(store: store)
+        let ran = Mutex(0)
+        for index in 0..<5 {
+            recorder.record(Self.record(index)) { record in
+                ran.withLock { $0 += 1 }
+                record.tags["completed"] = "yes"
+            }
+        }
+        // Nothing runs on the caller's side while the queue is short.
+        #expect(ran.withLock { $0 } == 0)
+        let writer = Task { await recorder.run() }
+        recorder.close()
+        await writer.value
+        #expect(ran.withLock { $0 } == 5)
+        let stored = try await store.recent(RecentFilter(limit: 10))
+        #expect(stored.count == 5)
+        #expect(stored.allSatisfy { $0.tags["completed"] == "yes" })
+    }
+
+    @Test func aLongQueueCompletesRecordsBeforeQueueingThem() async throws {
+        let store = try openStore()
+        let recorder = Recorder(store: store)
+        // No writer running: the deferred work would hold its inputs for as long as the queue is long.
+        for index in 0..<Recorder.deferredCompletionLimit { recorder.record(Self.record(index)) }
+        let ran = Mutex(false)
+        recorder.record(Self.record(Recorder.deferredCompletionLimit)) { record in
+            ran.withLock { $0 = true }
+            record.tags["completed"] = "inline"
+        }
+        #expect(ran.withLock { $0 })
+        let writer = Task { await recorder.run() }
+        recorder.close()
+        await writer.value
+        let newest = try await store.recent(RecentFilter(limit: 1))
+        #expect(newest.first?.tags["completed"] == "inline")
     }
 
     @Test func summariesAddUpExactly() async throws {

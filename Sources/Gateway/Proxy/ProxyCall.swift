@@ -52,14 +52,14 @@ final class ForwardPlan {
     let reservation: SpendLedger.Reservation?
     let dedupKey: String?
     /// Works out the prompt analysis; run once, when the call is recorded.
-    let analyze: (@Sendable () -> RequestAnalysis?)?
+    let analyze: RecordSink.Analysis?
     let snapshot: PolicySnapshot
     let stopwatch: Stopwatch
     let capture: ExchangeCapture?
 
     init(head: ProxyRequestHead, route: ProxyRoute, provider: Provider, facts: RequestFacts, body: ByteBuffer,
          models: [String?], draft: CallRecord, reservation: SpendLedger.Reservation?, dedupKey: String?,
-         analyze: (@Sendable () -> RequestAnalysis?)?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
+         analyze: RecordSink.Analysis?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
          capture: ExchangeCapture?) {
         self.head = head
         self.route = route

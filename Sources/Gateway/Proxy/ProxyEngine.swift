@@ -17,7 +17,7 @@ public final class ProxyEngine: Sendable {
     let upstream: UpstreamPool
     let ids: RequestIDGenerator
     let logger: Logger
-    let sink: @Sendable (CallRecord) -> Void
+    let sink: RecordSink
     public let ledger: SpendLedger
     public let latency: LatencyTracker
     let routes: RouteSelector
@@ -41,7 +41,7 @@ public final class ProxyEngine: Sendable {
                 dedup: DedupCache = DedupCache(),
                 analyzer: (@Sendable (Provider, Endpoint, String?, JSONValue) -> RequestAnalysis?)? = nil,
                 capture: (@Sendable (CapturedExchange) -> Void)? = nil,
-                logger: Logger = Logger(label: "tokenlens.proxy"), sink: @escaping @Sendable (CallRecord) -> Void) {
+                logger: Logger = Logger(label: "tokenlens.proxy"), sink: RecordSink) {
         self.snapshots = snapshots
         self.upstream = upstream
         self.ids = ids
@@ -227,7 +227,7 @@ public final class ProxyEngine: Sendable {
         record.latencyMs = stopwatch.elapsedMs
         record.overheadMs = record.latencyMs
         record.ttftMs = record.latencyMs
-        sink(record)
+        sink.record(record)
         var headers = hit.headers
         headers.replaceOrAdd(name: Self.requestIDHeader, value: draft.id)
         headers.replaceOrAdd(name: Self.policyHeader, value: snapshot.version)
@@ -280,7 +280,7 @@ public final class ProxyEngine: Sendable {
         failed.errorMessage = message
         failed.latencyMs = clock.elapsedMs
         failed.cost = CostBreakdown()
-        sink(failed)
+        sink.record(failed)
     }
 
     /// Bytes of prompt text, which bound its token count (a token is at least one byte).
@@ -340,18 +340,17 @@ public final class ProxyEngine: Sendable {
     }
 
     func finishWithoutUpstream(_ record: inout CallRecord, status: Int, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-                                       upstreamMs: Double = 0, analysis: RequestAnalysis? = nil) {
+                                       upstreamMs: Double = 0, analyze: RecordSink.Analysis? = nil) {
         record.statusCode = status
         record.latencyMs = stopwatch.elapsedMs
         record.overheadMs = max(0, record.latencyMs - upstreamMs)
         record.cost = CallFinalizer.price(record: record, prices: snapshot.prices)
-        record.analysis = analysis
-        sink(record)
+        sink.record(record, analyze: analyze)
     }
 
-    /// The prompt analysis, to be worked out when the call is recorded (after the client has
-    /// its answer, so it never delays one), and the request's fingerprint for retry-loop detection.
-    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> (@Sendable () -> RequestAnalysis?)? {
+    /// The prompt analysis, to be worked out by the record sink (off the event loop, after the
+    /// client has its answer), and the request's fingerprint for retry-loop detection.
+    func analyze(facts: RequestFacts, body: ByteBuffer, draft: inout CallRecord) -> RecordSink.Analysis? {
         guard facts.endpoint.isMetered else { return nil }
         let source = draft.source
         let model = draft.model

@@ -62,9 +62,6 @@ final class ProxyExchange: UpstreamResponseHandler {
     private var connection: UpstreamConnection?
     private var retriedStaleConnection = false
     private var timer: LoopDeadlines.Token?
-    /// The prompt analysis for a call that ends without an upstream answer; an answered call's
-    /// finalizer works it out itself, once the client has the answer.
-    private lazy var analysis: RequestAnalysis? = plan.analyze?()
     /// Bumped by every attempt and every end, so a late callback of an old one is ignored.
     private var generation = 0
 
@@ -162,7 +159,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         record.outcome = .upstreamError
         record.errorMessage = failure.message
         engine.finishWithoutUpstream(&record, status: failure.status, snapshot: plan.snapshot, stopwatch: plan.stopwatch,
-                                     upstreamMs: attemptClock.elapsedMs, analysis: analysis)
+                                     upstreamMs: attemptClock.elapsedMs, analyze: plan.analyze)
         if let reservation = plan.reservation { engine.ledger.settle(reservation, actual: 0, calledUpstream: true) }
         let answer = engine.errorAnswer(provider: plan.provider, status: failure.status, message: failure.message,
                                         code: failure.code, id: plan.draft.id, snapshot: plan.snapshot)
@@ -378,7 +375,7 @@ final class ProxyExchange: UpstreamResponseHandler {
             record.outcome = .clientCancelled
             record.errorMessage = "the client disconnected before the response was sent"
             engine.finishWithoutUpstream(&record, status: 499, snapshot: plan.snapshot, stopwatch: plan.stopwatch,
-                                         upstreamMs: attemptClock.elapsedMs, analysis: analysis)
+                                         upstreamMs: attemptClock.elapsedMs, analyze: plan.analyze)
             if let reservation = plan.reservation { engine.ledger.settle(reservation, actual: 0, calledUpstream: true) }
             plan.capture?.finish(record)
         case .done:

@@ -26,24 +26,24 @@ final class CallFinalizer: Sendable {
     private let snapshot: PolicySnapshot
     private let stopwatch: Stopwatch
     private let preUpstreamMs: Double
-    private let sink: @Sendable (CallRecord) -> Void
+    private let sink: RecordSink
     /// Runs with the finished record before it is recorded: settles budget reservations and
     /// feeds latency routing.
     private let onFinish: @Sendable (CallRecord) -> Void
     private let done = Atomic<Bool>(false)
     private let pendingStatus: Int
-    /// Works out the prompt analysis added to the record, when the call is recorded: a relayed
-    /// answer is recorded once the client has it (unless dedup must keep it first), so the
-    /// analysis does not hold the answer up.
-    private let analyze: (@Sendable () -> RequestAnalysis?)?
+    /// Works out the prompt analysis added to the record. The sink runs it on the recorder's
+    /// writer, not on the connection's event loop: neither the answer nor the next request on
+    /// the connection waits for it.
+    private let analyze: RecordSink.Analysis?
     /// The bodies of the call, when request logging is on; sent with the finished record's id.
     let capture: ExchangeCapture?
 
     init(draft: CallRecord, facts: RequestFacts?, snapshot: PolicySnapshot, stopwatch: Stopwatch,
-         preUpstreamMs: Double, pendingStatus: Int, analyze: (@Sendable () -> RequestAnalysis?)? = nil,
+         preUpstreamMs: Double, pendingStatus: Int, analyze: RecordSink.Analysis? = nil,
          capture: ExchangeCapture? = nil,
          onFinish: @escaping @Sendable (CallRecord) -> Void = { _ in },
-         sink: @escaping @Sendable (CallRecord) -> Void) {
+         sink: RecordSink) {
         self.analyze = analyze
         self.capture = capture
         self.draft = draft
@@ -91,8 +91,7 @@ final class CallFinalizer: Sendable {
         record.overheadMs = preUpstreamMs + outcome.postProcessingMs
         onFinish(record)
         capture?.finish(record)
-        record.analysis = analyze?()
-        sink(record)
+        sink.record(record, analyze: analyze)
         return record
     }
 

@@ -15,25 +15,31 @@ public struct EncodingSelection: Sendable, Equatable {
 
     public static func forModel(_ model: String) -> EncodingSelection {
         // Most ids are lower case already: no copy for those.
-        var id = model.utf8.contains(where: \.isASCIIUppercase) ? model.lowercased() : model
+        model.utf8.contains(where: \.isASCIIUppercase) ? forLowercased(model.lowercased()) : forLowercased(model)
+    }
+
+    private static func forLowercased(_ model: String) -> EncodingSelection {
+        var id = Substring(model).utf8
         // Routed ids ("openai/gpt-4o") and fine-tunes ("ft:gpt-4o-mini:org::id") name the base model.
-        if let slash = id.lastIndex(of: "/") { id = String(id[id.index(after: slash)...]) }
-        if id.hasPrefix("ft:") { id = String(id.dropFirst(3)) }
+        if let slash = id.lastIndex(of: UInt8(ascii: "/")) { id = id[id.index(after: slash)...] }
+        if id.starts(with: "ft:".utf8) { id = id.dropFirst(3) }
         if let encoding = own(id) { return EncodingSelection(encoding: encoding, isModelsOwn: true) }
         return EncodingSelection(encoding: .o200kBase, isModelsOwn: false)
     }
 
-    private static let o200kPrefixes = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-oss",
-                                        "o1", "o3", "o4", "codex-"]
-    private static let cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada-002",
-                                         "davinci-002", "babbage-002"]
+    private static let o200kPrefixes: [StaticString] = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-oss",
+                                                        "o1", "o3", "o4", "codex-"]
+    private static let cl100kPrefixes: [StaticString] = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3",
+                                                         "text-embedding-ada-002", "davinci-002", "babbage-002"]
 
-    private static func own(_ id: String) -> TokenEncoding? {
-        // o-series ids are short ("o1", "o3-mini"): require the end or a dash after the prefix.
-        func matches(_ prefix: String) -> Bool {
-            guard id.utf8.starts(with: prefix.utf8) else { return false }
-            guard prefix.first == "o", prefix.count == 2 else { return true }
-            return id.count == 2 || id.dropFirst(2).first == "-"
+    private static func own(_ id: Substring.UTF8View) -> TokenEncoding? {
+        func matches(_ prefix: StaticString) -> Bool {
+            let prefix = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            guard id.starts(with: prefix) else { return false }
+            // o-series ids are short ("o1", "o3-mini"): require the end or a dash after the prefix.
+            guard prefix.count == 2, prefix[0] == UInt8(ascii: "o") else { return true }
+            let rest = id.dropFirst(2)
+            return rest.isEmpty || rest.first == UInt8(ascii: "-")
         }
         // o200k prefixes first: "gpt-4o" and "gpt-4.1" must not fall to cl100k's "gpt-4".
         if o200kPrefixes.contains(where: matches) { return .o200kBase }

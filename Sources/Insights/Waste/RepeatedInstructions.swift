@@ -19,12 +19,19 @@ public enum RepeatedInstructions {
     public static let minimumLetters = 12
 
     public static func find(in content: PromptContent) -> [Repeat] {
+        // Most prompts hold one or two instruction sentences: the set is made for the second.
+        var firstKey: String?
         var seen: Set<String> = []
         var repeats: [Repeat] = []
         for (index, segment) in content.segments.enumerated() where isInstruction(segment) {
             let utf8 = Array(segment.text.utf8)
             for range in SentenceSplitter.sentences(in: utf8) {
                 guard let key = key(for: utf8[range]) else { continue }
+                guard let first = firstKey else {
+                    firstKey = key
+                    continue
+                }
+                if seen.isEmpty { seen.insert(first) }
                 if !seen.insert(key).inserted {
                     repeats.append(Repeat(segment: index, range: range, text: String(decoding: utf8[range], as: UTF8.self)))
                 }

@@ -37,13 +37,55 @@ public struct JSONReader {
     /// Validates a whole document whose top level is an object and returns its members with the
     /// byte range of each value, without decoding the values.
     public static func topLevelMembers(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> [JSONMemberSpan] {
+        var members: [JSONMemberSpan] = []
+        try walkTopLevelMembers(bytes) { (reader, keyStart, valueRange) throws(JSONSyntaxError) in
+            var keyReader = reader
+            keyReader.offset = keyStart
+            let key = try keyReader.readString()
+            members.append(JSONMemberSpan(key: key, keyStart: keyStart, valueRange: valueRange))
+        }
+        return members
+    }
+
+    /// Validates a whole document like `topLevelMembers` but returns only the members named in
+    /// `names`, each as its index in `names` and its value's byte range. Names are compared
+    /// as raw bytes, so a response with many members costs no string per member.
+    public static func topLevelMembers(_ bytes: UnsafeRawBufferPointer,
+                                       named names: [StaticString]) throws(JSONSyntaxError) -> [(name: Int, valueRange: Range<Int>)] {
+        var found: [(name: Int, valueRange: Range<Int>)] = []
+        try walkTopLevelMembers(bytes) { (reader, keyStart, valueRange) throws(JSONSyntaxError) in
+            // The key's closing quote is the last non-blank byte before the colon.
+            var keyEnd = valueRange.lowerBound - 1
+            while bytes[keyEnd] != UInt8(ascii: ":") { keyEnd -= 1 }
+            repeat { keyEnd -= 1 } while bytes[keyEnd] != UInt8(ascii: "\"")
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[(keyStart + 1)..<keyEnd])
+            if raw.contains(UInt8(ascii: "\\")) {
+                // An escaped name ("\u0075sage") is legal JSON: decode it before comparing.
+                var keyReader = reader
+                keyReader.offset = keyStart
+                let key = try keyReader.readString()
+                if let index = names.firstIndex(where: { key.utf8.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }) {
+                    found.append((index, valueRange))
+                }
+            } else if let index = names.firstIndex(where: { raw.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }) {
+                found.append((index, valueRange))
+            }
+        }
+        return found
+    }
+
+    /// Validates a document whose top level is an object, calling `visit` with the offset of
+    /// each member's opening key quote and the byte range of its value.
+    private static func walkTopLevelMembers(
+        _ bytes: UnsafeRawBufferPointer,
+        _ visit: (_ reader: JSONReader, _ keyStart: Int, _ valueRange: Range<Int>) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
         var reader = JSONReader(bytes)
         reader.skipWhitespace()
         guard reader.peek() == UInt8(ascii: "{") else {
             throw reader.error(reader.offset < bytes.count ? "expected a JSON object" : "empty body")
         }
         reader.offset += 1
-        var members: [JSONMemberSpan] = []
         reader.skipWhitespace()
         if reader.peek() == UInt8(ascii: "}") {
             reader.offset += 1
@@ -52,28 +94,27 @@ public struct JSONReader {
                 reader.skipWhitespace()
                 let keyStart = reader.offset
                 guard reader.peek() == UInt8(ascii: "\"") else { throw reader.error("expected a member name") }
-                let key = try reader.readString()
+                try reader.skipString()
                 reader.skipWhitespace()
                 guard reader.peek() == UInt8(ascii: ":") else { throw reader.error("expected `:` after member name") }
                 reader.offset += 1
                 reader.skipWhitespace()
                 let valueStart = reader.offset
                 try reader.skipValue()
-                members.append(JSONMemberSpan(key: key, keyStart: keyStart, valueRange: valueStart..<reader.offset))
+                try visit(reader, keyStart, valueStart..<reader.offset)
                 reader.skipWhitespace()
                 switch reader.peek() {
                 case UInt8(ascii: ","): reader.offset += 1
                 case UInt8(ascii: "}"): reader.offset += 1
                     reader.skipWhitespace()
                     guard reader.offset == bytes.count else { throw reader.error("unexpected data after the JSON value") }
-                    return members
+                    return
                 default: throw reader.error("expected `,` or `}` in object")
                 }
             }
         }
         reader.skipWhitespace()
         guard reader.offset == bytes.count else { throw reader.error("unexpected data after the JSON value") }
-        return members
     }
 
     // MARK: - Values
@@ -153,16 +194,15 @@ public struct JSONReader {
         offset += 1
         let start = offset
         // Fast path: no escapes.
-        while offset < bytes.count {
+        offset = plainRunEnd(from: start)
+        if offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let string = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
                 offset += 1
                 return string
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
-            offset += 1
         }
         var scalars = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
         while offset < bytes.count {
@@ -316,17 +356,44 @@ public struct JSONReader {
 
     private mutating func skipString() throws(JSONSyntaxError) {
         offset += 1
-        while offset < bytes.count {
+        while true {
+            offset = plainRunEnd(from: offset)
+            guard offset < bytes.count else { throw error("unterminated string") }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") { offset += 1; return }
             if byte == UInt8(ascii: "\\") {
                 offset += 2
                 continue
             }
-            if byte < 0x20 { throw error("control character in string") }
-            offset += 1
+            throw error("control character in string")
         }
-        throw error("unterminated string")
+    }
+
+    /// The offset of the first byte at or after `start` that ends a plain run of string
+    /// content (a quote, a backslash or a control character), or the end of the input.
+    /// Looks at eight bytes per step: string content (message text, base64 images) is most
+    /// of what the proxy scans in a body.
+    @inline(__always)
+    private func plainRunEnd(from start: Int) -> Int {
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // Per byte, the high bit marks a zero byte (quote, backslash) or one below 0x20.
+            // Borrows can mark bytes after a real match, never before: the lowest mark is right.
+            let marks = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word)
+                & 0x8080_8080_8080_8080
+            if marks != 0 { return index + marks.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+            index += 1
+        }
+        return index
     }
 
     // MARK: - Helpers

@@ -170,17 +170,17 @@ public struct UsageTracker: Sendable {
     }
 
     /// The top-level members of a response body that usage is read from.
-    static let usageMembers: Set<String> = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
+    static let usageMembers: [StaticString] = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
 
     /// Reads usage from a whole JSON body, decoding only the members that matter: a large
     /// embeddings response is validated, not materialised.
     static func usage(fromBody body: [UInt8], endpoint: Endpoint) -> Usage? {
         body.withUnsafeBytes { buffer -> Usage? in
-            guard let members = try? JSONReader.topLevelMembers(buffer) else { return nil }
+            guard let members = try? JSONReader.topLevelMembers(buffer, named: usageMembers) else { return nil }
             var object = JSONObject()
-            for member in members where usageMembers.contains(member.key) {
+            for member in members {
                 if let value = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: buffer[member.valueRange])) {
-                    object.entries.append((member.key, value))
+                    object.entries.append((usageMembers[member.name].description, value))
                 }
             }
             return UsageParser.usage(fromResponse: .object(object), endpoint: endpoint)

@@ -14,8 +14,19 @@ public final class Recorder: Sendable {
         public var writeErrors: Int64
     }
 
+    /// A queued call, with the work (if any) that completes its record before it is written.
+    private struct Pending: Sendable {
+        var record: CallRecord
+        var complete: (@Sendable (inout CallRecord) -> Void)?
+    }
+
+    /// Queued calls beyond which `record(_:completing:)` completes a record before queueing
+    /// it: the deferred work holds what it needs (a request body), so only a short queue may
+    /// keep it.
+    static let deferredCompletionLimit = 1_024
+
     public let store: CallStore
-    private let queue: BoundedQueue<CallRecord>
+    private let queue: BoundedQueue<Pending>
     private let batchLimit: Int
     private let linger: Duration
     private let logger: Logger
@@ -42,7 +53,24 @@ public final class Recorder: Sendable {
     /// Queues a call for writing; never blocks. Returns false if the queue was full.
     @discardableResult
     public func record(_ record: CallRecord) -> Bool {
-        let accepted = queue.offer(record)
+        offer(Pending(record: record))
+    }
+
+    /// Queues a call whose record `complete` finishes (the prompt analysis) on the writer task,
+    /// so that work neither holds up the connection that made the call nor the next request
+    /// on it. Never blocks; returns false if the queue was full.
+    @discardableResult
+    public func record(_ record: CallRecord, completing complete: @escaping @Sendable (inout CallRecord) -> Void) -> Bool {
+        if queue.counters.pending >= Self.deferredCompletionLimit {
+            var record = record
+            complete(&record)
+            return offer(Pending(record: record))
+        }
+        return offer(Pending(record: record, complete: complete))
+    }
+
+    private func offer(_ pending: Pending) -> Bool {
+        let accepted = queue.offer(pending)
         if !accepted { noteDrop() }
         return accepted
     }
@@ -71,7 +99,11 @@ public final class Recorder: Sendable {
                 try? await Task.sleep(for: linger)
                 batch += queue.takeAvailable(limit: batchLimit - batch.count)
             }
-            await write(batch)
+            await write(batch.map { pending in
+                var record = pending.record
+                pending.complete?(&record)
+                return record
+            })
         }
     }
 

@@ -107,9 +107,13 @@ public struct Daemon {
         let seed = environment["TOKENLENS_ROUTING_SEED"].flatMap(UInt64.init)
         let engine = ProxyEngine(snapshots: snapshots, upstream: upstream, ledger: ledger, random: RoutingRandom(seed: seed),
                                  analyzer: RequestAnalyzer.make(), capture: { exchange in requestLogs.submit(exchange) },
-                                 logger: logger) { record in
-            recorder.record(record)
-        }
+                                 logger: logger, sink: RecordSink { record, analyze in
+            if let analyze {
+                recorder.record(record) { $0.analysis = analyze() }
+            } else {
+                recorder.record(record)
+            }
+        })
         let reloader = PolicyReloader(configPath: configPath, store: snapshots, environment: environment, logger: logger)
         let configService = ConfigService(reloader: reloader, store: snapshots, environment: environment, logger: logger)
         let services = AppServices(snapshots: snapshots, recorder: recorder, engine: engine, liveBus: liveBus,

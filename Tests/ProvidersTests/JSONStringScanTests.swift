@@ -1,0 +1,67 @@
+import Providers
+import Testing
+
+/// The reader's string scanning looks at eight bytes at a time: every special byte must be
+/// found wherever it falls in a word, and the member lookup by name must agree with the
+/// general one.
+struct JSONStringScanTests {
+    /// A JSON string literal of `count` plain letters with `special` (raw JSON text) at `position`.
+    static func literal(count: Int, special: String, at position: Int) -> String {
+        let letters = (0..<count).map { String(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) }
+        return "\"" + letters[..<position].joined() + special + letters[position...].joined() + "\""
+    }
+
+    @Test(arguments: [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("\\u00e9", "é"), ("é", "é"), ("", "")])
+    func escapesAndTextAreReadAtEveryOffset(_ special: String, _ decoded: String) throws {
+        for count in 0..<20 {
+            for position in 0...count {
+                let text = Self.literal(count: count, special: special, at: position)
+                let letters = (0..<count).map { String(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) }
+                let expected = letters[..<position].joined() + decoded + letters[position...].joined()
+                #expect(try JSONReader.parse(Array(text.utf8)) == .string(expected), "\(text)")
+                // Skipped (not decoded) inside an object, then the member after it is still found.
+                let object = "{\"a\":\(text),\"b\":1}"
+                let members = try Array(object.utf8).withUnsafeBytes { try JSONReader.topLevelMembers($0) }
+                #expect(members.map(\.key) == ["a", "b"], "\(object)")
+            }
+        }
+    }
+
+    @Test func controlCharactersAndUnterminatedStringsAreRejectedAtEveryOffset() {
+        for count in 0..<20 {
+            for position in 0...count {
+                let raw = Self.literal(count: count, special: "\u{01}", at: position)
+                #expect(throws: JSONSyntaxError.self, "\(raw.debugDescription)") { try JSONReader.parse(Array(raw.utf8)) }
+                let skipped = "{\"a\":\(raw)}"
+                #expect(throws: JSONSyntaxError.self) {
+                    try Array(skipped.utf8).withUnsafeBytes { try JSONReader.topLevelMembers($0) }
+                }
+            }
+            let open = String(Self.literal(count: count, special: "", at: 0).dropLast())
+            #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(Array(open.utf8)) }
+            let trailingEscape = open + "\\"
+            #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(Array(trailingEscape.utf8)) }
+        }
+    }
+
+    @Test func membersByNameMatchRawAndEscapedNamesOnlyAtTheTop() throws {
+        let body = #"{"id":"x","usage":{"model":"inner"},"mod\u0065l":"gpt-5","models":[1],"n":2}"#
+        let found = try Array(body.utf8).withUnsafeBytes { bytes in
+            try JSONReader.topLevelMembers(bytes, named: ["model", "usage", "absent"]).map { member in
+                (member.name, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[member.valueRange]), as: UTF8.self))
+            }
+        }
+        #expect(found.map(\.0) == [1, 0])
+        #expect(found.map(\.1) == [#"{"model":"inner"}"#, #""gpt-5""#])
+    }
+
+    @Test(arguments: [#"{"usage":1"#, #"{"usage":1,}"#, #"{"usage" 1}"#, #"{"usage":1} x"#, #"[1]"#, ""])
+    func membersByNameRejectWhatTheGeneralReaderRejects(_ body: String) {
+        #expect(throws: JSONSyntaxError.self) {
+            try Array(body.utf8).withUnsafeBytes { try JSONReader.topLevelMembers($0, named: ["usage"]) }
+        }
+        #expect(throws: JSONSyntaxError.self) {
+            try Array(body.utf8).withUnsafeBytes { try JSONReader.topLevelMembers($0) }
+        }
+    }
+}
