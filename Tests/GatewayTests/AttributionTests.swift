@@ -15,6 +15,21 @@ struct ProxyRouteTests {
         #expect(ProxyRoute(path: "/api/status") == nil)
     }
 
+    @Test func edgesOfThePath() throws {
+        let bare = try #require(ProxyRoute(path: "/proxy/anthropic"))
+        #expect(bare.provider == .anthropic)
+        #expect(bare.upstreamPath == "")
+        #expect(ProxyRoute(path: "/proxy/")?.providerName == "")
+        #expect(ProxyRoute(path: "/proxy") == nil)
+        #expect(ProxyRoute(path: "/proxy/OpenAI/v1/models")?.provider == .openai)
+        let unnamed = try #require(ProxyRoute(path: "/proxy/openai+/v1/models"))
+        #expect(unnamed.providerName == "openai")
+        #expect(unnamed.source == nil)
+        // Non-ASCII text passes through whole, on either side of a separator.
+        let accented = try #require(ProxyRoute(path: "/proxy/google+équipe/v1/é+ü/x"))
+        #expect(accented.source == "équipe")
+        #expect(accented.upstreamPath == "/v1/é+ü/x")
+    }
 }
 
 struct UpstreamEndpointTests {

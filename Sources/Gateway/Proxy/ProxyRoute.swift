@@ -14,17 +14,19 @@ public struct ProxyRoute: Sendable, Equatable {
 
     /// Nil when `path` is not under `/proxy/`.
     public init?(path: String) {
-        guard path.hasPrefix(Self.prefix) else { return nil }
-        let rest = path.dropFirst(Self.prefix.count)
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        // On UTF-8: every separator is ASCII, and this runs for each proxied request.
+        let utf8 = path.utf8
+        guard utf8.starts(with: Self.prefix.utf8) else { return nil }
+        let rest = utf8.dropFirst(Self.prefix.utf8.count)
+        let slash = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
         let segment = rest[..<slash]
-        upstreamPath = String(rest[slash...])
-        if let plus = segment.firstIndex(of: "+") {
-            providerName = String(segment[..<plus])
-            let name = String(segment[segment.index(after: plus)...]).removingPercentEncodingLoosely
+        upstreamPath = String(Substring(rest[slash...]))
+        if let plus = segment.firstIndex(of: UInt8(ascii: "+")) {
+            providerName = String(Substring(segment[..<plus]))
+            let name = String(Substring(segment[segment.index(after: plus)...])).removingPercentEncodingLoosely
             source = name.isEmpty ? nil : name
         } else {
-            providerName = String(segment)
+            providerName = String(Substring(segment))
             source = nil
         }
         provider = Provider(rawValue: providerName) ?? Provider(rawValue: providerName.lowercased())
