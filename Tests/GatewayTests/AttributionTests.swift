@@ -92,6 +92,16 @@ struct ForwardedHeadersTests {
         #expect(ForwardedHeaders.upstreamRequest(fields, identityOnly: true)["accept-encoding"] == ["identity"])
     }
 
+    @Test(arguments: [
+        ("gzip, deflate", "gzip, deflate"), ("gzip,deflate", "gzip,deflate"), ("GZIP;q=1.0, identity", "GZIP;q=1.0, identity"),
+        ("br, gzip, deflate", "gzip, deflate"), (" br ;q=1, x-gzip ; q=0.5 ,zstd", "x-gzip ; q=0.5"),
+        ("br", "identity"), ("", "identity"), ("gzip,,deflate", "gzip, deflate"), ("*", "identity"),
+        ("gzipped, deflate", "deflate"), ("\tdeflate\t", "\tdeflate\t"),
+    ])
+    func acceptEncodingKeepsOnlyWhatTokenLensReads(_ asked: String, _ forwarded: String) {
+        #expect(ForwardedHeaders.supportedEncodings(asked) == forwarded)
+    }
+
     @Test func namesMatchInAnyCaseAndOnlyWhole() {
         let fields = HTTPHeaders([("HOST", "h"), ("Content-LENGTH", "5"), ("TE", "trailers"), ("Tester", "kept"),
                                   ("x-TOKENLENS-tags", "a=b"), ("X-TokenLensish", "kept"), ("Keep-Alive", "timeout=5")])

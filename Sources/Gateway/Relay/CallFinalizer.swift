@@ -100,11 +100,11 @@ final class CallFinalizer: Sendable {
     static func price(record: CallRecord, prices: PriceTable) -> CostBreakdown? {
         // A call that used no tokens (refused, failed, or not metered) cost nothing, whatever its model.
         if record.usage.totalTokens == 0 { return CostBreakdown() }
-        for candidate in [record.model, record.requestedModel].compactMap({ $0 }) {
-            if let price = prices.price(for: candidate), price.isPriced {
-                return CostCalculator.breakdown(of: record.usage, at: price)
-            }
+        func priced(_ model: String?) -> ModelPrice? {
+            guard let model, let price = prices.price(for: model), price.isPriced else { return nil }
+            return price
         }
-        return nil
+        guard let price = priced(record.model) ?? priced(record.requestedModel) else { return nil }
+        return CostCalculator.breakdown(of: record.usage, at: price)
     }
 }

@@ -42,13 +42,50 @@ enum ForwardedHeaders {
     }
 
     /// Keeps only the encodings TokenLens can read for usage (gzip, deflate); a client asking for
-    /// brotli or zstd still gets a valid, compressed answer it accepts.
+    /// brotli or zstd still gets a valid, compressed answer it accepts. A value that asks for
+    /// nothing else (most do) is returned as it is.
     static func supportedEncodings(_ value: String) -> String {
-        let kept = value.split(separator: ",").filter { part in
-            let coding = part.split(separator: ";").first.map { $0.trimmed().lowercased() } ?? ""
-            return coding == "gzip" || coding == "deflate" || coding == "identity" || coding == "x-gzip"
+        var allSupported = true
+        forEachCoding(in: value) { coding, _ in allSupported = allSupported && isSupported(coding) }
+        if allSupported { return value }
+        var kept = ""
+        forEachCoding(in: value) { coding, part in
+            guard isSupported(coding) else { return }
+            if !kept.isEmpty { kept += ", " }
+            kept += part
         }
-        return kept.isEmpty ? "identity" : kept.map { $0.trimmed() }.joined(separator: ", ")
+        return kept.isEmpty ? "identity" : kept
+    }
+
+    private static func isSupported(_ coding: Substring) -> Bool {
+        coding.equalsIgnoringASCIICase("gzip") || coding.equalsIgnoringASCIICase("deflate")
+            || coding.equalsIgnoringASCIICase("identity") || coding.equalsIgnoringASCIICase("x-gzip")
+    }
+
+    /// Calls `visit` with each comma-separated element of an `Accept-Encoding` value: its coding
+    /// name and the whole element (with any `;q=`), both without surrounding blanks.
+    private static func forEachCoding(in value: String, _ visit: (_ coding: Substring, _ part: Substring) -> Void) {
+        let utf8 = value.utf8
+        var start = utf8.startIndex
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+            let part = blankTrimmed(value[start..<end])
+            let semicolon = part.utf8.firstIndex(of: UInt8(ascii: ";")) ?? part.endIndex
+            visit(blankTrimmed(part[..<semicolon]), part)
+            guard end < utf8.endIndex else { return }
+            start = utf8.index(after: end)
+        }
+    }
+
+    private static func blankTrimmed(_ text: Substring) -> Substring {
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        while start < end, utf8[utf8.index(before: end)] == 0x20 || utf8[utf8.index(before: end)] == 0x09 {
+            end = utf8.index(before: end)
+        }
+        return text[start..<end]
     }
 
     /// Response headers for the client.

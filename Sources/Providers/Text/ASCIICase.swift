@@ -13,14 +13,14 @@ extension UInt8 {
     }
 }
 
-extension String {
+extension StringProtocol {
     /// Whether this is `lower` (lower-case ASCII) in any ASCII case.
-    public func equalsIgnoringASCIICase(_ lower: StaticString) -> Bool {
+    @inlinable public func equalsIgnoringASCIICase(_ lower: StaticString) -> Bool {
         utf8.count == lower.utf8CodeUnitCount && hasASCIIPrefixIgnoringCase(lower)
     }
 
     /// Whether this starts with `lower` (lower-case ASCII) in any ASCII case.
-    public func hasASCIIPrefixIgnoringCase(_ lower: StaticString) -> Bool {
+    @inlinable public func hasASCIIPrefixIgnoringCase(_ lower: StaticString) -> Bool {
         lower.withUTF8Buffer { expected in
             var bytes = utf8.makeIterator()
             for byte in expected {
