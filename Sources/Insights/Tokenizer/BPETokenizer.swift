@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Encodes text exactly as tiktoken does for one OpenAI vocabulary: split with the encoding's
 /// pattern, then merge each piece's bytes by rank. Immutable and cheap to copy (the tables are
@@ -25,14 +28,17 @@ public struct BPETokenizer: Sendable {
 
     /// Builds a tokenizer from the bytes of a `.tiktoken` file.
     public init(encoding: TokenEncoding, vocabulary: [UInt8], path: String = "<memory>") throws(LoadError) {
-        let file: TiktokenFile
-        do {
-            file = try vocabulary.withUnsafeBytes { try TiktokenFile(parsing: $0) }
-        } catch let error as TiktokenFile.ParseError {
-            throw .malformed(path: path, reason: error.description)
-        } catch {
-            throw .malformed(path: path, reason: String(describing: error))
-        }
+        try self.init(encoding: encoding, file: Self.parse(vocabulary, path: path), path: path)
+    }
+
+    /// Builds a tokenizer from a `.tiktoken` file on disk. The file's bytes are let go before
+    /// the rank table is built: the two together were the daemon's peak memory.
+    public init(encoding: TokenEncoding, contentsOf url: URL) throws(LoadError) {
+        let file = try Self.parse(Self.contents(of: url.path), path: url.path)
+        try self.init(encoding: encoding, file: file, path: url.path)
+    }
+
+    private init(encoding: TokenEncoding, file: TiktokenFile, path: String) throws(LoadError) {
         do {
             preTokenizer = try PreTokenizer(encoding: encoding)
         } catch {
@@ -46,10 +52,34 @@ public struct BPETokenizer: Sendable {
         }
     }
 
-    /// Builds a tokenizer from a `.tiktoken` file on disk.
-    public init(encoding: TokenEncoding, contentsOf url: URL) throws(LoadError) {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw .unreadable(path: url.path) }
-        try self.init(encoding: encoding, vocabulary: Array(data), path: url.path)
+    private static func parse(_ vocabulary: [UInt8], path: String) throws(LoadError) -> TiktokenFile {
+        do {
+            return try vocabulary.withUnsafeBytes { try TiktokenFile(parsing: $0) }
+        } catch let error as TiktokenFile.ParseError {
+            throw .malformed(path: path, reason: error.description)
+        } catch {
+            throw .malformed(path: path, reason: String(describing: error))
+        }
+    }
+
+    /// The whole file, read straight into one array (`Data` and then an array copy held it twice).
+    private static func contents(of path: String) throws(LoadError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw .unreadable(path: path) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path) }
+        let size = Int(status.st_size)
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let read = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
+                guard read > 0 else { return }
+                count += read
+            }
+        }
+        guard bytes.count == size else { throw .unreadable(path: path) }
+        return bytes
     }
 
     /// How many tokens the vocabulary holds (special tokens not included).

@@ -40,8 +40,9 @@ public final class CallStore: Sendable {
             // WAL with NORMAL sync: a crash can lose the last transactions but never corrupts.
             // Checkpointing every 16 MiB of WAL instead of 4 keeps bursts of writes cheap.
             // Readers (the analysis views) get a 16 MiB page cache; the writer, which only appends
-            // and touches the indexes' right edges, 2 MiB: it is most of the daemon's memory under load.
-            let cacheKiB = db.configuration.readonly ? 16_384 : 2_048
+            // and touches the indexes' right edges (a few dozen pages a batch), 1 MiB: its cache is
+            // most of what the daemon gains under load.
+            let cacheKiB = db.configuration.readonly ? 16_384 : 1_024
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4096; PRAGMA cache_size = -\(cacheKiB)")
             if let threshold = slowStatementMs {
                 // `TOKENLENS_SQL_SLOW_MS=N`: statements slower than N ms go to standard error,
