@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Encodes text exactly as tiktoken does for one OpenAI vocabulary: split with the encoding's
 /// pattern, then merge each piece's bytes by rank. Immutable and cheap to copy (the tables are
@@ -73,9 +70,9 @@ public struct BPETokenizer: Sendable {
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
             while count < size {
-                let read = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
-                guard read > 0 else { return }
-                count += read
+                let got = read(descriptor, buffer.baseAddress! + count, size - count)
+                guard got > 0 else { return }
+                count += got
             }
         }
         guard bytes.count == size else { throw .unreadable(path: path) }

@@ -15,6 +15,8 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
 
     public let capacity: Int
     private let state = Mutex(State())
+    /// The queue's length as of its last change, readable without the lock.
+    private let length = Atomic<Int>(0)
 
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -29,6 +31,7 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
                 return (false, nil)
             }
             state.items.append(element)
+            length.store(state.items.count, ordering: .relaxed)
             state.accepted += 1
             let waiter = state.waiter
             state.waiter = nil
@@ -47,6 +50,7 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
                     let count = min(limit, state.items.count)
                     let batch = Array(state.items.prefix(count))
                     state.items.removeFirst(count)
+                    length.store(state.items.count, ordering: .relaxed)
                     return batch
                 }
                 return state.closed ? [] : nil
@@ -70,6 +74,7 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
             let count = min(limit, state.items.count)
             let batch = Array(state.items.prefix(count))
             state.items.removeFirst(count)
+            length.store(state.items.count, ordering: .relaxed)
             return batch
         }
     }
@@ -87,6 +92,8 @@ public final class BoundedQueue<Element: Sendable>: Sendable {
 
     public var isClosed: Bool { state.withLock { $0.closed } }
     public var count: Int { state.withLock { $0.items.count } }
+    /// The queue's length a moment ago, without taking the lock: for a producer's heuristics.
+    public var approximateCount: Int { length.load(ordering: .relaxed) }
     public var dropped: Int64 { state.withLock { $0.dropped } }
     /// Accepted and dropped since the start, and waiting now, read together.
     public var counters: (accepted: Int64, dropped: Int64, pending: Int) {

@@ -62,7 +62,7 @@ public final class Recorder: Sendable {
     /// on it. Never blocks; returns false if the queue was full.
     @discardableResult
     public func record(_ record: CallRecord, completing complete: @escaping @Sendable (inout CallRecord) -> Void) -> Bool {
-        if queue.counters.pending >= Self.deferredCompletionLimit {
+        if queue.approximateCount >= Self.deferredCompletionLimit {
             var record = record
             complete(&record)
             return offer(Pending(record: record))
