@@ -5,10 +5,15 @@ import Testing
 /// found wherever it falls in a word, and the member lookup by name must agree with the
 /// general one.
 struct JSONStringScanTests {
+    /// `count` plain letters with `inserted` at `position`.
+    static func letters(_ count: Int, with inserted: String, at position: Int) -> String {
+        let letters = (0..<count).map { String(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) }
+        return letters[..<position].joined() + inserted + letters[position...].joined()
+    }
+
     /// A JSON string literal of `count` plain letters with `special` (raw JSON text) at `position`.
     static func literal(count: Int, special: String, at position: Int) -> String {
-        let letters = (0..<count).map { String(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) }
-        return "\"" + letters[..<position].joined() + special + letters[position...].joined() + "\""
+        "\"" + letters(count, with: special, at: position) + "\""
     }
 
     @Test(arguments: [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("\\u00e9", "é"), ("é", "é"), ("", "")])
@@ -16,8 +21,7 @@ struct JSONStringScanTests {
         for count in 0..<20 {
             for position in 0...count {
                 let text = Self.literal(count: count, special: special, at: position)
-                let letters = (0..<count).map { String(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) }
-                let expected = letters[..<position].joined() + decoded + letters[position...].joined()
+                let expected = Self.letters(count, with: decoded, at: position)
                 #expect(try JSONReader.parse(Array(text.utf8)) == .string(expected), "\(text)")
                 // Skipped (not decoded) inside an object, then the member after it is still found.
                 let object = "{\"a\":\(text),\"b\":1}"

@@ -69,23 +69,12 @@ enum ForwardedHeaders {
         var start = utf8.startIndex
         while true {
             let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
-            let part = blankTrimmed(value[start..<end])
+            let part = value[start..<end].trimmed()
             let semicolon = part.utf8.firstIndex(of: UInt8(ascii: ";")) ?? part.endIndex
-            visit(blankTrimmed(part[..<semicolon]), part)
+            visit(part[..<semicolon].trimmed(), part)
             guard end < utf8.endIndex else { return }
             start = utf8.index(after: end)
         }
-    }
-
-    private static func blankTrimmed(_ text: Substring) -> Substring {
-        let utf8 = text.utf8
-        var start = utf8.startIndex
-        var end = utf8.endIndex
-        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
-        while start < end, utf8[utf8.index(before: end)] == 0x20 || utf8[utf8.index(before: end)] == 0x09 {
-            end = utf8.index(before: end)
-        }
-        return text[start..<end]
     }
 
     /// Response headers for the client.

@@ -38,11 +38,9 @@ public struct JSONReader {
     /// byte range of each value, without decoding the values.
     public static func topLevelMembers(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> [JSONMemberSpan] {
         var members: [JSONMemberSpan] = []
-        try walkTopLevelMembers(bytes) { (reader, keyStart, valueRange) throws(JSONSyntaxError) in
-            var keyReader = reader
-            keyReader.offset = keyStart
-            let key = try keyReader.readString()
-            members.append(JSONMemberSpan(key: key, keyStart: keyStart, valueRange: valueRange))
+        try walkTopLevelMembers(bytes) { (keyRange, valueRange) throws(JSONSyntaxError) in
+            let key = try decodeKey(bytes, at: keyRange.lowerBound)
+            members.append(JSONMemberSpan(key: key, keyStart: keyRange.lowerBound, valueRange: valueRange))
         }
         return members
     }
@@ -52,33 +50,30 @@ public struct JSONReader {
     /// as raw bytes, so a response with many members costs no string per member.
     public static func topLevelMembers(_ bytes: UnsafeRawBufferPointer,
                                        named names: [StaticString]) throws(JSONSyntaxError) -> [(name: Int, valueRange: Range<Int>)] {
+        func index(of key: some Sequence<UInt8>) -> Int? {
+            names.firstIndex { key.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+        }
         var found: [(name: Int, valueRange: Range<Int>)] = []
-        try walkTopLevelMembers(bytes) { (reader, keyStart, valueRange) throws(JSONSyntaxError) in
-            // The key's closing quote is the last non-blank byte before the colon.
-            var keyEnd = valueRange.lowerBound - 1
-            while bytes[keyEnd] != UInt8(ascii: ":") { keyEnd -= 1 }
-            repeat { keyEnd -= 1 } while bytes[keyEnd] != UInt8(ascii: "\"")
-            let raw = UnsafeRawBufferPointer(rebasing: bytes[(keyStart + 1)..<keyEnd])
-            if raw.contains(UInt8(ascii: "\\")) {
-                // An escaped name ("\u0075sage") is legal JSON: decode it before comparing.
-                var keyReader = reader
-                keyReader.offset = keyStart
-                let key = try keyReader.readString()
-                if let index = names.firstIndex(where: { key.utf8.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }) {
-                    found.append((index, valueRange))
-                }
-            } else if let index = names.firstIndex(where: { raw.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }) {
-                found.append((index, valueRange))
-            }
+        try walkTopLevelMembers(bytes) { (keyRange, valueRange) throws(JSONSyntaxError) in
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)])
+            // An escaped name ("\u0075sage") is legal JSON: decoded before it is compared.
+            let name = raw.contains(UInt8(ascii: "\\")) ? index(of: try decodeKey(bytes, at: keyRange.lowerBound).utf8) : index(of: raw)
+            if let name { found.append((name, valueRange)) }
         }
         return found
     }
 
-    /// Validates a document whose top level is an object, calling `visit` with the offset of
-    /// each member's opening key quote and the byte range of its value.
+    private static func decodeKey(_ bytes: UnsafeRawBufferPointer, at quote: Int) throws(JSONSyntaxError) -> String {
+        var reader = JSONReader(bytes)
+        reader.offset = quote
+        return try reader.readString()
+    }
+
+    /// Validates a document whose top level is an object, calling `visit` with each member's
+    /// key (quotes included) and value as byte ranges.
     private static func walkTopLevelMembers(
         _ bytes: UnsafeRawBufferPointer,
-        _ visit: (_ reader: JSONReader, _ keyStart: Int, _ valueRange: Range<Int>) throws(JSONSyntaxError) -> Void
+        _ visit: (_ keyRange: Range<Int>, _ valueRange: Range<Int>) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
         var reader = JSONReader(bytes)
         reader.skipWhitespace()
@@ -95,13 +90,14 @@ public struct JSONReader {
                 let keyStart = reader.offset
                 guard reader.peek() == UInt8(ascii: "\"") else { throw reader.error("expected a member name") }
                 try reader.skipString()
+                let keyRange = keyStart..<reader.offset
                 reader.skipWhitespace()
                 guard reader.peek() == UInt8(ascii: ":") else { throw reader.error("expected `:` after member name") }
                 reader.offset += 1
                 reader.skipWhitespace()
                 let valueStart = reader.offset
                 try reader.skipValue()
-                try visit(reader, keyStart, valueStart..<reader.offset)
+                try visit(keyRange, valueStart..<reader.offset)
                 reader.skipWhitespace()
                 switch reader.peek() {
                 case UInt8(ascii: ","): reader.offset += 1
