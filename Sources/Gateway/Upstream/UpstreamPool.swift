@@ -116,10 +116,7 @@ final class LoopPool: @unchecked Sendable {
                     if let tls {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: endpoint.serverName))
                     }
-                    // Every header sent upstream is either the client's, already checked by
-                    // NIO's request parser, or one TokenLens writes from a URL, a number or an
-                    // id: checking them all again on each request only costs time.
-                    try pipeline.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // The connection frames its own HTTP/1.1 (`UpstreamResponseParser`).
                     try pipeline.addHandler(UpstreamConnection(endpoint: endpoint, pool: pool))
                 }
             }
@@ -179,14 +176,22 @@ protocol UpstreamResponseHandler: AnyObject {
 
 /// One keep-alive connection to a provider: sends a request, hands the response to its
 /// handler, and goes back to its pool when the response ended and both sides keep it alive.
+/// It writes and reads HTTP/1.1 itself: the request head is written from the engine's
+/// headers in one buffer, the response read by `UpstreamResponseParser` with body bytes
+/// handed on as slices of the socket's reads.
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Request bodies up to this size go in the head's buffer: one copy of a few kilobytes
+    /// is cheaper than a second buffer in the write.
+    private static let inlineBodyLimit = 16 * 1024
 
     let endpoint: UpstreamEndpoint
     private weak var pool: LoopPool?
     private var context: ChannelHandlerContext?
     private var handler: (any UpstreamResponseHandler)?
+    private var parser = UpstreamResponseParser()
     private var keepAlive = true
     private var responseStarted = false
     private var lastError: (any Error)?
@@ -220,31 +225,58 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.handler = handler
         keepAlive = head.isKeepAlive
         responseStarted = false
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body, body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        parser.expectResponse(toHEAD: head.method == .HEAD)
+        let bodyBytes = body?.readableBytes ?? 0
+        var buffer = context.channel.allocator.buffer(capacity: 512 + min(bodyBytes, Self.inlineBodyLimit))
+        buffer.writeUpstreamRequestHead(head)
+        if let body, bodyBytes > 0 {
+            if bodyBytes <= Self.inlineBodyLimit {
+                buffer.writeImmutableBuffer(body)
+            } else {
+                context.write(wrapOutboundOut(buffer), promise: nil)
+                buffer = body
+            }
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            responseStarted = true
-            if !head.isKeepAlive { keepAlive = false }
-            handler?.upstreamHead(head)
-        case .body(let body):
-            handler?.upstreamBody(body)
-        case .end:
-            let handler = self.handler
-            self.handler = nil
-            if keepAlive {
-                pool?.release(self)
-            } else {
+        parser.append(unwrapInboundIn(data))
+        do {
+            while let event = try parser.next() {
+                switch event {
+                case .head(let head):
+                    responseStarted = true
+                    if !parser.keepsAlive { keepAlive = false }
+                    handler?.upstreamHead(head)
+                case .body(let body):
+                    handler?.upstreamBody(body)
+                case .end:
+                    responseEnded()
+                    return
+                }
+            }
+            if parser.hasUnexpectedBytes {
+                // Bytes no request asked for: whatever the server meant, this connection is not
+                // to be trusted with another request.
                 close()
             }
-            handler?.upstreamEnd()
+        } catch {
+            lastError = error
+            context.close(promise: nil)
         }
+    }
+
+    private func responseEnded() {
+        let handler = self.handler
+        self.handler = nil
+        // Bytes after the response (the server's mistake) would be read as the next one's.
+        if keepAlive, !parser.hasUnexpectedBytes {
+            pool?.release(self)
+        } else {
+            close()
+        }
+        handler?.upstreamEnd()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -262,7 +294,12 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         pool?.forget(self)
         if let handler {
             self.handler = nil
-            handler.upstreamFailed(.closed(afterResponseStarted: responseStarted, reason: lastError.map { "\($0)" }))
+            if parser.readsUntilClose, lastError == nil {
+                // A body without a length ends with the connection: this is its end, not a failure.
+                handler.upstreamEnd()
+            } else {
+                handler.upstreamFailed(.closed(afterResponseStarted: responseStarted, reason: lastError.map { "\($0)" }))
+            }
         }
         context.fireChannelInactive()
     }

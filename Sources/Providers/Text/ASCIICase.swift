@@ -30,3 +30,12 @@ extension StringProtocol {
         }
     }
 }
+
+extension Collection<UInt8> {
+    /// Whether these bytes are `lower` (lower-case ASCII) in any ASCII case.
+    @inlinable public func equalsIgnoringASCIICase(_ lower: StaticString) -> Bool {
+        count == lower.utf8CodeUnitCount && lower.withUTF8Buffer { expected in
+            zip(self, expected).allSatisfy { $0.asciiLowercased == $1 }
+        }
+    }
+}
