@@ -326,3 +326,106 @@ def test_expect_100_continue_is_answered_before_the_body(fake, daemon, tag):
     sent = fake.requests_tagged(tag)
     assert len(sent) == 1 and "expect" not in sent[0]["headers"]
     assert daemon.wait_tag(tag)["outcome"] == "ok"
+
+
+# ------------------------------------------------------------------ how the provider frames its answer
+RAW_CHAT = json.dumps({"id": "chatcmpl-raw", "object": "chat.completion", "model": "gpt-5-mini",
+                       "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"},
+                                    "finish_reason": "stop"}],
+                       "usage": {"prompt_tokens": 21, "completion_tokens": 4, "total_tokens": 25}}).encode()
+
+
+@pytest.fixture()
+def raw_upstream():
+    """A provider written on bare sockets, answering each request with what the test's X-Raw
+    header names: framings nginx and Python's server never produce. Counts its connections."""
+    import threading
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    connections = []
+
+    def read_request(conn):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            piece = conn.recv(65536)
+            if not piece:
+                return None
+            data += piece
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
+        while len(body) < int(headers.get("content-length", "0")):
+            body += conn.recv(65536)
+        return lines[0].split()[0], headers
+
+    def serve(conn):
+        with conn:
+            while (request := read_request(conn)) is not None:
+                method, headers = request
+                mode = headers.get("x-raw", "")
+                if mode == "until-close":
+                    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + RAW_CHAT[:30])
+                    time.sleep(0.05)
+                    conn.sendall(RAW_CHAT[30:])
+                    return
+                if mode == "malformed":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nBad Header Name: x\r\nContent-Length: 2\r\n\r\nok")
+                    continue
+                if mode == "interim":
+                    conn.sendall(b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n")
+                if method == "HEAD":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 999\r\n\r\n")
+                    continue
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             + b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (RAW_CHAT[:7], RAW_CHAT[7:]))
+                             + b"0\r\nX-Checksum: none\r\n\r\n")
+
+    def accept():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            connections.append(conn)
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", connections
+    listener.close()
+
+
+def test_provider_framings_are_relayed_and_recorded(raw_upstream, make_daemon, tag):
+    """A body that ends with the connection, a chunked body with trailers after an interim
+    1xx, and an answer to HEAD (a length, no body) all reach the client whole and are recorded
+    with their usage; a malformed answer is a 502 that is recorded, and the daemon serves on."""
+    base, connections = raw_upstream
+    d = make_daemon({"openai": base})
+    body = {"model": "gpt-5-mini", "messages": MSGS}
+    path = "/proxy/openai/v1/chat/completions"
+    for mode in ("until-close", "interim", "chunked"):
+        status, headers, payload = http_request(d.port, "POST", path, body,
+                                                 {**OPENAI_AUTH, **tag_headers(tag), "X-Raw": mode})
+        assert status == 200, (mode, payload[:300])
+        assert payload == RAW_CHAT, mode
+    # HEAD: the length of a body that is not sent, then the same client connection goes on.
+    s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+    s.sendall(f"HEAD /proxy/openai/v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: {OPENAI_AUTH['Authorization']}\r\n"
+              f"X-TokenLens-Tags: {tag_headers(tag)['X-TokenLens-Tags']}\r\n\r\n".encode()
+              + raw_post_bytes(path, json.dumps(body).encode(), {**OPENAI_AUTH, **tag_headers(tag)}))
+    data = read_until_closed(s)
+    first, rest = data.split(b"\r\n\r\n", 1)
+    assert first.startswith(b"HTTP/1.1 200") and b"content-length: 999" in first.lower(), data[:500]
+    status, _, second = split_head(rest)
+    pieces, complete = dechunk(second)
+    assert status == 200 and complete and b"".join(pieces) == RAW_CHAT, rest[:500]
+    status, _, payload = http_request(d.port, "POST", path, body, {**OPENAI_AUTH, **tag_headers(tag), "X-Raw": "malformed"})
+    assert status == 502 and b"closed the connection" in payload, payload[:300]
+    records = d.wait_tag(tag, count=6)
+    ok = [r for r in records if r["endpoint"] == "chat.completions" and r["outcome"] == "ok"]
+    assert len(ok) == 4
+    for rec in ok:
+        assert rec["input_tokens"] == 21 and rec["output_tokens"] == 4 and rec["priced"], rec
+    failed = [r for r in records if r["outcome"] == "upstream_error"]
+    assert len(failed) == 1 and failed[0]["status_code"] == 502
+    assert "malformed response header" in (failed[0]["error"] or ""), failed[0]

@@ -29,6 +29,8 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let engine: ProxyEngine
     private var context: ChannelHandlerContext?
+    /// Where the proxy's own response bytes are written (`ProxyResponseTap`).
+    private var tap: ChannelHandlerContext?
     private var pool: LoopPool?
     private var state = State.idle
     /// Requests for the API server whose response has not ended yet.
@@ -37,6 +39,11 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var closeAfterResponse = false
     private var quiesceHeld = false
+    private var requestIsHEAD = false
+    /// The response being written has no length: its body goes in chunks.
+    private var chunkedResponse = false
+    /// The response being written has no body (an answer to HEAD, 204, 304).
+    private var bodylessResponse = false
     /// Parts were handed to the API server since the end of the last read.
     private var passedSinceReadComplete = false
 
@@ -47,10 +54,19 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         pool = engine.upstream.pool(on: context.eventLoop)
+        let pipeline = context.pipeline.syncOperations
+        let tap = ProxyResponseTap()
+        if let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self) {
+            try? pipeline.addHandler(tap, position: .before(encoder.handler))
+        } else {
+            try? pipeline.addHandler(tap, position: .first)
+        }
+        self.tap = try? pipeline.context(handler: tap)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        tap = nil
     }
 
     private var isBusy: Bool {
@@ -128,10 +144,10 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                                         query: query.map { String(path[path.utf8.index(after: $0)...]) },
                                         headers: request.headers)
             closeAfterResponse = !request.isKeepAlive
-            if request.headers.first(name: "expect")?.equalsIgnoringASCIICase("100-continue") == true {
+            requestIsHEAD = request.method == .HEAD
+            if request.headers.first(name: "expect")?.equalsIgnoringASCIICase("100-continue") == true, let tap {
                 // curl and others wait (a second, for curl) for this before sending a large body.
-                let interim = HTTPResponseHead(version: request.version, status: .continue)
-                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+                tap.writeAndFlush(NIOAny(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
             }
             let call = engine.start(head)
             state = .reading(call, ByteBuffer())
@@ -163,10 +179,10 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let body = ByteBuffer(string: text)
             headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
             writeHead(status: response.status, headers: headers)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            writeBody(body)
         case .replay(let chunks):
             writeHead(status: response.status, headers: headers)
-            for chunk in chunks { context.write(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil) }
+            for chunk in chunks { writeBody(chunk) }
         }
         endResponse()
     }
@@ -257,28 +273,47 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
 extension ProxyChannelHandler: ProxyResponseWriter {
     func writeHead(status: Int, headers: HTTPHeaders) {
-        var headers = headers
-        if closeAfterResponse { headers.replaceOrAdd(name: "connection", value: "close") }
-        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
-        context?.write(wrapOutboundOut(.head(head)), promise: nil)
+        guard let tap else { return }
+        bodylessResponse = requestIsHEAD || status == 204 || status == 304 || status < 200
+        chunkedResponse = !bodylessResponse && !headers.contains(name: "content-length")
+        var head = tap.channel.allocator.buffer(capacity: 0)
+        head.writeProxyResponseHead(status: status, headers: headers, chunked: chunkedResponse, close: closeAfterResponse)
+        tap.write(NIOAny(head), promise: nil)
     }
 
     func writeBody(_ buffer: ByteBuffer) {
-        context?.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        // An empty chunk would end a chunked body.
+        guard let tap, !bodylessResponse, buffer.readableBytes > 0 else { return }
+        if chunkedResponse {
+            var sizeLine = tap.channel.allocator.buffer(capacity: 18)
+            sizeLine.writeChunkSizeLine(buffer.readableBytes)
+            tap.write(NIOAny(sizeLine), promise: nil)
+            tap.write(NIOAny(buffer), promise: nil)
+            tap.write(NIOAny(Self.lineBreak), promise: nil)
+        } else {
+            tap.write(NIOAny(buffer), promise: nil)
+        }
     }
 
+    private static let lineBreak = ByteBuffer(string: "\r\n")
+    private static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
+
     func flush() {
-        context?.flush()
+        tap?.flush()
     }
 
     func endResponse(then work: () -> Void) {
-        context?.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if chunkedResponse {
+            chunkedResponse = false
+            tap?.write(NIOAny(Self.lastChunk), promise: nil)
+        }
+        tap?.flush()
         work()
         responseEnded()
     }
 
     func abortConnection() {
-        context?.flush()
+        tap?.flush()
         context?.close(promise: nil)
     }
 
