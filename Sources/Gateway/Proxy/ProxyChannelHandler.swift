@@ -3,49 +3,48 @@ import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import Providers
 
-/// Serves `/proxy/*` straight from the server's channel pipeline, ahead of the HTTP
-/// framework: reads the request, asks the engine, forwards on a pooled upstream connection
-/// of the same event loop and writes the answer back as it arrives. It works in NIO's HTTP/1
-/// types, before the framework's conversion to HTTP types, so a proxied call's headers are
-/// never converted. Every other request passes on to the API server unchanged. Requests on
-/// one connection are answered in order: while one is being answered (by either side), later
-/// ones wait here.
-final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+/// Serves `/proxy/*` from the front of the server's channel pipeline, ahead of the HTTP
+/// framework and its parser: reads each request with `ClientRequestReader`, asks the engine,
+/// forwards on a pooled upstream connection of the same event loop and writes the answer back
+/// as HTTP/1.1 bytes as it arrives. Every other request's bytes pass on to the API server
+/// unchanged. Requests on one connection are answered in order: a proxied request waits
+/// while the API server still owes answers, and any request waits while a proxied one is
+/// being answered.
+final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
         /// A proxied request's body is arriving.
         case reading(ProxyCall, ByteBuffer)
-        /// The body passed the limit; the refusal is sent, the rest is dropped, then the connection closes.
+        /// The body passed the limit: the refusal is sent, and the connection closes after it.
         case discarding
         case exchanging(ProxyExchange?)
-        /// A request for the API server is passing through.
-        case passing
     }
+
+    /// Requests held back past this many bytes stop the reading until the answers catch up.
+    private static let heldBytesLimit = 1 << 20
 
     private let engine: ProxyEngine
     private var context: ChannelHandlerContext?
-    /// Where the proxy's own response bytes are written (`ProxyResponseTap`).
-    private var tap: ChannelHandlerContext?
     private var pool: LoopPool?
     private var state = State.idle
-    /// Requests for the API server whose response has not ended yet.
+    private var reader = ClientRequestReader()
+    /// Requests passed to the API server whose response has not ended yet.
     private var serverResponsesPending = 0
-    /// Parts that arrived while an earlier request was still being answered.
-    private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var closeAfterResponse = false
     private var quiesceHeld = false
+    private var readingPaused = false
+    /// Bytes were handed to the API server since the end of the last read.
+    private var passedSinceReadComplete = false
     private var requestIsHEAD = false
+    private var clientIsHTTP10 = false
     /// The response being written has no length: its body goes in chunks.
     private var chunkedResponse = false
     /// The response being written has no body (an answer to HEAD, 204, 304).
     private var bodylessResponse = false
-    /// Parts were handed to the API server since the end of the last read.
-    private var passedSinceReadComplete = false
 
     init(engine: ProxyEngine) {
         self.engine = engine
@@ -54,113 +53,114 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         pool = engine.upstream.pool(on: context.eventLoop)
-        let pipeline = context.pipeline.syncOperations
-        let tap = ProxyResponseTap()
-        if let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self) {
-            try? pipeline.addHandler(tap, position: .before(encoder.handler))
-        } else {
-            try? pipeline.addHandler(tap, position: .first)
-        }
-        self.tap = try? pipeline.context(handler: tap)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        tap = nil
-    }
-
-    private var isBusy: Bool {
-        if case .idle = state { return serverResponsesPending > 0 } else { return true }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if !queued.isEmpty {
-            queued.append(part)
-            return
-        }
-        process(part, context: context)
-    }
-
-    private func passOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        passedSinceReadComplete = true
-        context.fireChannelRead(wrapInboundOut(part))
+        reader.append(unwrapInboundIn(data))
+        readRequests()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        // The end of a read that carried only proxied parts would wake the API server's
+        // The end of a read that carried only proxied requests would wake the API server's
         // handlers for nothing.
         guard passedSinceReadComplete else { return }
         passedSinceReadComplete = false
         context.fireChannelReadComplete()
     }
 
-    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch (state, part) {
-        case (.passing, .end):
-            state = .idle
-            passOn(part, context: context)
-        case (.passing, _):
-            passOn(part, context: context)
-        case (.reading(let call, var body), .body(var chunk)):
-            guard body.readableBytes + chunk.readableBytes <= call.bodyLimit else {
-                state = .discarding
-                closeAfterResponse = true
-                writeAnswer(engine.bodyTooLarge(call), context: context)
-                return
-            }
-            state = .idle  // drop the buffer's second reference so the append does not copy
-            if body.readableBytes == 0 {
-                // Most bodies come in one chunk: keep it rather than copy it.
-                body = chunk
-            } else {
-                if body.writableBytes < chunk.readableBytes, let length = call.head.headers.first(name: "content-length"),
-                   let expected = Int(length), expected <= call.bodyLimit {
-                    // The rest is on its way: make room for all of it once.
-                    body.reserveCapacity(minimumWritableBytes: max(expected - body.readableBytes, chunk.readableBytes))
+    /// Takes in every request whose turn has come.
+    private func readRequests() {
+        guard let context else { return }
+        while let event = reader.next(mayStart: mayStart) {
+            switch event {
+            case .proxied(let request):
+                closeAfterResponse = !request.keepAlive
+                requestIsHEAD = request.isHEAD
+                // An HTTP/1.0 client reads a body of unknown length up to the end of the connection.
+                clientIsHTTP10 = request.minorVersion == 0
+                if clientIsHTTP10 { closeAfterResponse = true }
+                let call = engine.start(request.head)
+                if let length = request.contentLength, length > call.bodyLimit {
+                    refuseBody(call)
+                    return
                 }
-                body.writeBuffer(&chunk)
-            }
-            state = .reading(call, body)
-        case (.reading(let call, let body), .end):
-            decide(call, body: body, context: context)
-        case (.discarding, _):
-            break
-        case (_, .head(let request)):
-            if isBusy {
-                queued.append(part)
-                return
-            }
-            let path = request.uri
-            guard path.hasPrefix(ProxyRoute.prefix) else {
-                state = .passing
+                if request.expectsContinue {
+                    // curl and others wait (a second, for curl) for this before sending a large body.
+                    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
+                }
+                var body = ByteBuffer()
+                if let length = request.contentLength, length > 0 { body.reserveCapacity(length) }
+                state = .reading(call, body)
+            case .body(let chunk):
+                guard case .reading(let call, var body) = state else { continue }
+                guard body.readableBytes + chunk.readableBytes <= call.bodyLimit else {
+                    refuseBody(call)
+                    return
+                }
+                state = .idle  // drop the buffer's second reference so the append does not copy
+                if body.readableBytes == 0, body.capacity <= chunk.readableBytes {
+                    // Most bodies come in one read: keep it rather than copy it.
+                    body = chunk
+                } else {
+                    var chunk = chunk
+                    body.writeBuffer(&chunk)
+                }
+                state = .reading(call, body)
+            case .end:
+                guard case .reading(let call, let body) = state else { continue }
+                decide(call, body: body)
+            case .serverRequest(let head):
                 serverResponsesPending += 1
-                passOn(part, context: context)
+                passOn(head)
+            case .pass(let bytes):
+                passOn(bytes)
+            case .malformed:
+                if case .reading(let call, _) = state { engine.cancelledWhileSending(call) }
+                state = .discarding
+                context.close(promise: nil)
                 return
             }
-            let query = path.utf8.firstIndex(of: UInt8(ascii: "?"))
-            let head = ProxyRequestHead(method: request.method.rawValue,
-                                        path: query.map { String(path[..<$0]) } ?? path,
-                                        query: query.map { String(path[path.utf8.index(after: $0)...]) },
-                                        headers: request.headers)
-            closeAfterResponse = !request.isKeepAlive
-            requestIsHEAD = request.method == .HEAD
-            if request.headers.first(name: "expect")?.equalsIgnoringASCIICase("100-continue") == true, let tap {
-                // curl and others wait (a second, for curl) for this before sending a large body.
-                tap.writeAndFlush(NIOAny(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
-            }
-            let call = engine.start(head)
-            state = .reading(call, ByteBuffer())
-        case (.exchanging, _), (.idle, _), (.reading, _):
-            // Parts of a request that is not being read (after an early answer): dropped.
-            break
         }
+        if passedSinceReadComplete {
+            // Requests let through after their turn came, outside a read: the API server takes
+            // in what it was given at the end of a read.
+            passedSinceReadComplete = false
+            context.fireChannelReadComplete()
+        }
+        holdReading(reader.bufferedBytes > Self.heldBytesLimit)
     }
 
-    private func decide(_ call: ProxyCall, body: ByteBuffer, context: ChannelHandlerContext) {
+    private func mayStart(_ kind: ClientRequestReader.Kind) -> Bool {
+        guard case .idle = state, !closeAfterResponse else { return false }
+        return kind == .server || serverResponsesPending == 0
+    }
+
+    private func passOn(_ bytes: ByteBuffer) {
+        passedSinceReadComplete = true
+        context?.fireChannelRead(wrapInboundOut(bytes))
+    }
+
+    private func holdReading(_ hold: Bool) {
+        guard hold != readingPaused, let channel = context?.channel else { return }
+        readingPaused = hold
+        try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: !hold)
+        if !hold { channel.read() }
+    }
+
+    private func refuseBody(_ call: ProxyCall) {
+        state = .discarding
+        closeAfterResponse = true
+        writeAnswer(engine.bodyTooLarge(call))
+    }
+
+    private func decide(_ call: ProxyCall, body: ByteBuffer) {
         switch engine.decide(call, body: body) {
         case .respond(let response):
-            writeAnswer(response, context: context)
+            writeAnswer(response)
         case .forward(let plan):
             guard let pool else { return }
             let exchange = ProxyExchange(engine: engine, plan: plan, pool: pool, client: self)
@@ -169,9 +169,17 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// The API server finished a response (seen by `ServerResponseWatch`).
+    func serverResponseEnded() {
+        serverResponsesPending = max(0, serverResponsesPending - 1)
+        guard serverResponsesPending == 0, let context else { return }
+        // Not from inside the server's write: the next request is taken in a moment.
+        context.eventLoop.assumeIsolated().execute { [self] in readRequests() }
+    }
+
     // MARK: Writing to the client
 
-    private func writeAnswer(_ response: ProxyResponse, context: ChannelHandlerContext) {
+    private func writeAnswer(_ response: ProxyResponse) {
         if case .discarding = state {} else { state = .exchanging(nil) }
         var headers = response.headers
         switch response.body {
@@ -201,40 +209,13 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if quiesceHeld {
             quiesceHeld = false
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            quiesce(context: context)
+            return
         }
-        drainQueue()
-    }
-
-    private func drainQueue() {
-        guard let context, !queued.isEmpty else { return }
-        while !queued.isEmpty, !isBusy || !isAtHead {
-            process(queued.removeFirst(), context: context)
-        }
-        // The API server takes in what it was given at the end of a read; this is not one.
-        if passedSinceReadComplete {
-            passedSinceReadComplete = false
-            context.fireChannelReadComplete()
-        }
-    }
-
-    /// The next queued part starts a new request.
-    private var isAtHead: Bool {
-        if case .head = queued.first { return true } else { return false }
+        readRequests()
     }
 
     // MARK: Events
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // Only the API server's responses pass here; the proxy writes from this handler.
-        context.write(data, promise: promise)
-        if case .end = unwrapOutboundIn(data) {
-            serverResponsesPending = max(0, serverResponsesPending - 1)
-            if serverResponsesPending == 0, !queued.isEmpty {
-                context.eventLoop.assumeIsolated().execute { [self] in drainQueue() }
-            }
-        }
-    }
 
     func channelInactive(context: ChannelHandlerContext) {
         switch state {
@@ -246,7 +227,6 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             break
         }
         state = .idle
-        queued.removeAll()
         context.fireChannelInactive()
     }
 
@@ -256,42 +236,53 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
-            switch state {
-            case .reading, .exchanging, .discarding:
-                // Shutting down: the answer in progress is finished first.
-                closeAfterResponse = true
-                quiesceHeld = true
-                return
-            case .idle, .passing:
-                break
-            }
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
         }
-        context.fireUserInboundEventTriggered(event)
+        switch state {
+        case .reading, .exchanging, .discarding:
+            // Shutting down: the answer in progress is finished first.
+            closeAfterResponse = true
+            quiesceHeld = true
+        case .idle:
+            quiesce(context: context)
+        }
+    }
+
+    /// Shutting down between requests: the API server closes a connection it is answering
+    /// on once done; one that only carried proxied calls may not have the server's handlers
+    /// at all, and is closed here.
+    private func quiesce(context: ChannelHandlerContext) {
+        if serverResponsesPending > 0 {
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        } else {
+            context.close(promise: nil)
+        }
     }
 }
 
 extension ProxyChannelHandler: ProxyResponseWriter {
     func writeHead(status: Int, headers: HTTPHeaders) {
-        guard let tap else { return }
+        guard let context else { return }
         bodylessResponse = requestIsHEAD || status == 204 || status == 304 || status < 200
-        chunkedResponse = !bodylessResponse && !headers.contains(name: "content-length")
-        var head = tap.channel.allocator.buffer(capacity: 0)
+        chunkedResponse = !bodylessResponse && !clientIsHTTP10 && !headers.contains(name: "content-length")
+        var head = context.channel.allocator.buffer(capacity: 0)
         head.writeProxyResponseHead(status: status, headers: headers, chunked: chunkedResponse, close: closeAfterResponse)
-        tap.write(NIOAny(head), promise: nil)
+        context.write(wrapOutboundOut(head), promise: nil)
     }
 
     func writeBody(_ buffer: ByteBuffer) {
         // An empty chunk would end a chunked body.
-        guard let tap, !bodylessResponse, buffer.readableBytes > 0 else { return }
+        guard let context, !bodylessResponse, buffer.readableBytes > 0 else { return }
         if chunkedResponse {
-            var sizeLine = tap.channel.allocator.buffer(capacity: 18)
+            var sizeLine = context.channel.allocator.buffer(capacity: 18)
             sizeLine.writeChunkSizeLine(buffer.readableBytes)
-            tap.write(NIOAny(sizeLine), promise: nil)
-            tap.write(NIOAny(buffer), promise: nil)
-            tap.write(NIOAny(Self.lineBreak), promise: nil)
+            context.write(wrapOutboundOut(sizeLine), promise: nil)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            context.write(wrapOutboundOut(Self.lineBreak), promise: nil)
         } else {
-            tap.write(NIOAny(buffer), promise: nil)
+            context.write(wrapOutboundOut(buffer), promise: nil)
         }
     }
 
@@ -299,48 +290,71 @@ extension ProxyChannelHandler: ProxyResponseWriter {
     private static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
     func flush() {
-        tap?.flush()
+        context?.flush()
     }
 
     func endResponse(then work: () -> Void) {
         if chunkedResponse {
             chunkedResponse = false
-            tap?.write(NIOAny(Self.lastChunk), promise: nil)
+            context?.write(wrapOutboundOut(Self.lastChunk), promise: nil)
         }
-        tap?.flush()
+        context?.flush()
         work()
         responseEnded()
     }
 
     func abortConnection() {
-        tap?.flush()
+        context?.flush()
         context?.close(promise: nil)
     }
 
     func send(_ response: ProxyResponse) {
-        guard let context else { return }
-        writeAnswer(response, context: context)
+        writeAnswer(response)
     }
 }
 
-/// Added by the server where it puts extra handlers (after its HTTP-types codec): puts the
-/// proxy handler in front of that codec instead, then removes itself.
+/// Watches the API server's responses go out (it sits where they are still HTTP parts) and
+/// tells the proxy handler when each ends, so a proxied request held behind them can start.
+final class ServerResponseWatch: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private weak var proxy: ProxyChannelHandler?
+
+    init(proxy: ProxyChannelHandler?) {
+        self.proxy = proxy
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let ended = if case .end = unwrapOutboundIn(data) { true } else { false }
+        context.write(data, promise: promise)
+        if ended { proxy?.serverResponseEnded() }
+    }
+}
+
+/// Puts the proxy handler at the front of a new connection's pipeline, where the bytes
+/// arrive before any HTTP parsing.
+public enum ProxyFrontInstaller {
+    public static func install(engine: ProxyEngine, on channel: any Channel) throws {
+        try channel.pipeline.syncOperations.addHandler(ProxyChannelHandler(engine: engine), position: .first)
+    }
+}
+
+/// Added by the server where it puts extra handlers (after its HTTP-types codec, once a
+/// request for it has been parsed): puts a `ServerResponseWatch` in front of that codec, then
+/// removes itself.
 public final class ProxyHandlerInstaller: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = NIOAny
-    private let engine: ProxyEngine
 
-    public init(engine: ProxyEngine) {
-        self.engine = engine
-    }
+    public init() {}
 
     public func handlerAdded(context: ChannelHandlerContext) {
         let pipeline = context.pipeline.syncOperations
-        let proxy = ProxyChannelHandler(engine: engine)
+        let watch = ServerResponseWatch(proxy: try? pipeline.handler(type: ProxyChannelHandler.self))
         if let codec = try? pipeline.context(handlerType: HTTP1ToHTTPServerCodec.self) {
-            try? pipeline.addHandler(proxy, position: .before(codec.handler))
+            try? pipeline.addHandler(watch, position: .before(codec.handler))
         } else {
-            // No conversion to HTTP types in this pipeline: the proxy takes NIO's parts here.
-            try? pipeline.addHandler(proxy, position: .after(self))
+            try? pipeline.addHandler(watch, position: .after(self))
         }
         pipeline.removeHandler(context: context, promise: nil)
     }

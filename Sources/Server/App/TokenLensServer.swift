@@ -47,25 +47,32 @@ public struct TokenLensServer: Sendable {
         let guardPolicy = AccessGuard<BasicRequestContext>(snapshots: services.snapshots, boundHost: host)
         let loopback = LoopbackAddress(boundHost: host)
         let engine = services.engine
-        // `/proxy/*` is served by a channel handler ahead of Hummingbird (one event loop, no
-        // tasks, pooled upstream connections); everything else reaches the router.
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ProxyHandlerInstaller(engine: engine)])
+        // `/proxy/*` is served by a channel handler in front of Hummingbird's HTTP parser (one
+        // event loop, no tasks, pooled upstream connections); everything else reaches the router.
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ProxyHandlerInstaller()])
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) async throws
+            -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, _ in
+            let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
+            guard path == LiveSocket.path else { return .dontUpgrade }
+            // The live feed carries call metadata: same Host rules as the API, and no
+            // connections from other sites' pages (browsers allow cross-origin WebSockets).
+            let configured = services.snapshots.snapshot.server.host.lowercased()
+            guard let authority = request.authority,
+                  guardPolicy.isAllowed(host: AccessGuard<BasicRequestContext>.hostname(of: authority), configured: configured),
+                  request.headerFields[.origin].map({ guardPolicy.isSameOrigin($0, authority: authority) }) ?? true
+            else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in
+                await LiveSocket.serve(bus: bus, inbound: inbound, outbound: outbound)
+            }
+        }
+        let server = HTTPServerBuilder { responder in
+            ProxyFrontChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1), shouldUpgrade: shouldUpgrade),
+                engine: engine)
+        }
         return Application(
             router: makeRouter(boundHost: host, loopback: loopback),
-            server: .http1WebSocketUpgrade(configuration: .init(http1: http1)) { request, _, _ in
-                let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
-                guard path == LiveSocket.path else { return .dontUpgrade }
-                // The live feed carries call metadata: same Host rules as the API, and no
-                // connections from other sites' pages (browsers allow cross-origin WebSockets).
-                let configured = services.snapshots.snapshot.server.host.lowercased()
-                guard let authority = request.authority,
-                      guardPolicy.isAllowed(host: AccessGuard<BasicRequestContext>.hostname(of: authority), configured: configured),
-                      request.headerFields[.origin].map({ guardPolicy.isSameOrigin($0, authority: authority) }) ?? true
-                else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in
-                    await LiveSocket.serve(bus: bus, inbound: inbound, outbound: outbound)
-                }
-            },
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             services: extraServices + [AnalysisWarmUpService(api: analysis, logger: logger)],
             onServerRunning: { channel in
@@ -92,5 +99,22 @@ public struct RecorderService: Service {
         } onGracefulShutdown: {
             recorder.close()
         }
+    }
+}
+
+/// The server's connections, each with the proxy handler in front of all of Hummingbird's.
+struct ProxyFrontChannel<Base: ServerChildChannel>: ServerChildChannel {
+    let base: Base
+    let engine: ProxyEngine
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try ProxyFrontInstaller.install(engine: engine, on: channel)
+            return value
+        }
+    }
+
+    func handle(value: Base.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
     }
 }

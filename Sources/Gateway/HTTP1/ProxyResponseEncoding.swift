@@ -1,15 +1,6 @@
 import NIOCore
 import NIOHTTP1
 
-/// Sits next to the socket, ahead of NIO's response encoder: the proxy writes its responses
-/// as HTTP/1.1 bytes through this handler's context, so they skip the encoder (and its
-/// second look at every header) while the API server's responses still go through it. The
-/// two never interleave: a connection's responses are written one after the other.
-final class ProxyResponseTap: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-}
-
 extension ByteBuffer {
     /// A response head as the proxy sends it: the status line, the headers as given, and
     /// what the connection needs (chunked framing for a body of unknown length, a close).

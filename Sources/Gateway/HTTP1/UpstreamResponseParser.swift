@@ -1,0 +1,189 @@
+import NIOCore
+import NIOHTTP1
+
+/// Reads the responses of one upstream connection from the bytes it receives: HTTP/1.0 and
+/// 1.1 heads, and bodies framed by `Content-Length`, by the chunked transfer coding or by the
+/// end of the connection (RFC 9112, section 6). Body bytes are handed on as slices of what
+/// was read, never copied. One response at a time: TokenLens never pipelines requests to a
+/// provider, so bytes after a complete response are the server's error, not a next answer.
+///
+/// It replaces NIO's response decoder on the upstream connection, which for each response
+/// also builds parser state in C, wraps each part in an enum and checks what the proxy checks
+/// again anyway. It is pulled, not pushed (`append`, then `next()` until nil), so the
+/// connection hands out each event while no access to the parser is in progress and the
+/// receiver may close the connection or send the next request from inside its callback.
+struct UpstreamResponseParser {
+    enum Event {
+        case head(HTTPResponseHead)
+        case body(ByteBuffer)
+        case end
+    }
+
+    enum ParseError: Error, CustomStringConvertible, Equatable {
+        case headTooLarge(limit: Int)
+        case malformedStatusLine
+        case malformedHeader
+        case badContentLength
+        case badChunk
+        case switchingProtocols
+
+        var description: String {
+            switch self {
+            case .headTooLarge(let limit): "the upstream's response head is larger than \(limit) bytes"
+            case .malformedStatusLine: "the upstream sent a malformed HTTP status line"
+            case .malformedHeader: "the upstream sent a malformed response header"
+            case .badContentLength: "the upstream sent an invalid Content-Length"
+            case .badChunk: "the upstream sent a malformed chunk in a chunked response"
+            case .switchingProtocols: "the upstream switched protocols, which TokenLens never asks for"
+            }
+        }
+    }
+
+    static let maxHeadBytes = 64 * 1024
+
+    private enum State {
+        /// No response is expected: any byte now is unexpected.
+        case idle
+        case head
+        case body(BodyReader)
+    }
+
+    private var state = State.idle
+    private var buffered = ByteBuffer()
+    private var requestWasHEAD = false
+    /// Whether the connection can carry another request after this response.
+    private(set) var keepsAlive = true
+
+    /// A request was sent: its response is the next thing to read.
+    mutating func expectResponse(toHEAD: Bool) {
+        state = .head
+        requestWasHEAD = toHEAD
+        keepsAlive = true
+    }
+
+    /// The response's body runs to the end of the connection, which then completes it.
+    var readsUntilClose: Bool {
+        if case .body(let reader) = state { return reader.endsWithConnection } else { return false }
+    }
+
+    /// Bytes were received that no expected response accounts for.
+    var hasUnexpectedBytes: Bool {
+        if case .idle = state { return buffered.readableBytes > 0 } else { return false }
+    }
+
+    mutating func append(_ bytes: ByteBuffer) {
+        if buffered.readableBytes == 0 {
+            // The usual case: the whole read is taken as it is, and body slices share it.
+            buffered = bytes
+        } else {
+            var bytes = bytes
+            buffered.writeBuffer(&bytes)
+        }
+    }
+
+    /// The next part of the response, or nil when more bytes are needed (or none is expected).
+    mutating func next() throws(ParseError) -> Event? {
+        defer { releaseIfEmpty() }
+        while true {
+            switch state {
+            case .idle:
+                return nil
+            case .head:
+                guard let head = try readHead() else { return nil }
+                if let head { return .head(head) }
+                // An interim (1xx) response: the final one follows.
+            case .body(var reader):
+                let step: BodyReader.Step?
+                do {
+                    step = try reader.next(from: &buffered)
+                } catch {
+                    throw .badChunk
+                }
+                switch step {
+                case nil:
+                    state = .body(reader)
+                    return nil
+                case .data(let slice)?:
+                    state = .body(reader)
+                    return .body(slice)
+                case .end?:
+                    state = .idle
+                    return .end
+                }
+            }
+        }
+    }
+
+    /// Drops the reference to a read's storage once all of it is handed on, so the slices
+    /// given out are its only owners.
+    private mutating func releaseIfEmpty() {
+        if buffered.readableBytes == 0, buffered.capacity > 0 { buffered = ByteBuffer() }
+    }
+
+    /// Reads a complete head: the final response's head, nil inside `.some` for an interim
+    /// response that was skipped, or nil when the head is not complete yet.
+    private mutating func readHead() throws(ParseError) -> HTTPResponseHead?? {
+        let parsed = buffered.withUnsafeReadableBytes { bytes -> (Result<(HTTPResponseHead, HeadFields), ParseError>, consumed: Int)? in
+            guard let length = HeadFields.headLength(bytes) else { return nil }
+            return (Result { () throws(ParseError) in try Self.head(UnsafeRawBufferPointer(rebasing: bytes[..<length])) }, length)
+        }
+        guard let parsed else {
+            if buffered.readableBytes > Self.maxHeadBytes { throw .headTooLarge(limit: Self.maxHeadBytes) }
+            return nil
+        }
+        buffered.moveReaderIndex(forwardBy: parsed.consumed)
+        let (head, fields) = try parsed.0.get()
+        let status = head.status.code
+        if status < 200 {
+            guard status != 101 else { throw .switchingProtocols }
+            return .some(nil)
+        }
+        // A length beside a transfer coding is ignored, and the connection not trusted after it.
+        keepsAlive = fields.keepsAlive(minor: head.version.minor) && !(fields.transferEncoded && fields.contentLength != nil)
+        let framing: BodyReader.Framing
+        if requestWasHEAD || status == 204 || status == 304 {
+            framing = .length(0)
+        } else if fields.chunked {
+            framing = .chunked
+        } else if fields.transferEncoded {
+            // A transfer coding other than chunked last: the body ends with the connection.
+            framing = .untilClose
+        } else if let length = fields.contentLength {
+            framing = .length(length)
+        } else {
+            framing = .untilClose
+        }
+        if framing == .untilClose { keepsAlive = false }
+        state = .body(BodyReader(framing))
+        return .some(head)
+    }
+
+    private static func head(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> (HTTPResponseHead, HeadFields) {
+        var lines = HeadLines(bytes)
+        guard let statusLine = lines.next() else { throw .malformedStatusLine }
+        let (version, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: statusLine))
+        let fields: HeadFields
+        do {
+            fields = try HeadFields(&lines)
+        } catch .malformedHeader {
+            throw .malformedHeader
+        } catch {
+            throw .badContentLength
+        }
+        return (HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields.headers), fields)
+    }
+
+    private static func statusLine(_ line: UnsafeRawBufferPointer) throws(ParseError) -> (HTTPVersion, Int) {
+        // "HTTP/1.1 200" and then, optionally, a blank and a reason phrase.
+        guard line.count >= 12, line.starts(with: "HTTP/1.".utf8), line[8] == UInt8(ascii: " ") else { throw .malformedStatusLine }
+        let minor = line[7]
+        guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { throw .malformedStatusLine }
+        var status = 0
+        for index in 9..<12 {
+            guard HTTPBytes.isDigit(line[index]) else { throw .malformedStatusLine }
+            status = status * 10 + Int(line[index] - UInt8(ascii: "0"))
+        }
+        guard status >= 100, line.count == 12 || line[12] == UInt8(ascii: " ") else { throw .malformedStatusLine }
+        return (HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0"))), status)
+    }
+}
