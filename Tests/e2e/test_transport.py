@@ -310,6 +310,23 @@ def test_pipelined_requests_are_answered_in_order(fake, daemon, tag):
     assert len(daemon.wait_tag(tag, count=2)) == 2
 
 
+def test_thousands_of_pipelined_requests_answered_at_once(daemon):
+    """Requests TokenLens answers itself (an unknown provider) sent back to back in one write:
+    each gets its answer, in order, and the connection stays up."""
+    count = 5000
+    one = b"GET /proxy/nosuchprovider/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    last = b"GET /proxy/nosuchprovider/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+    s.sendall(one * (count - 1) + last)
+    data = read_until_closed(s)
+    assert data.count(b"HTTP/1.1 404 ") == count, data[-500:]
+    assert get_json_status(daemon.port) == 200
+
+
+def get_json_status(port) -> int:
+    return http_request(port, "GET", "/api/status")[0]
+
+
 def test_expect_100_continue_is_answered_before_the_body(fake, daemon, tag):
     """A client that asks to be told to go on (curl does for large bodies) is told at once."""
     body = json.dumps({"model": "gpt-5-mini", "messages": [{"role": "user", "content": "x" * 4000}]}).encode()

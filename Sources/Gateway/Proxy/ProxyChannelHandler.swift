@@ -37,6 +37,7 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var closeAfterResponse = false
     private var quiesceHeld = false
     private var readingPaused = false
+    private var readingRequests = false
     /// Bytes were handed to the API server since the end of the last read.
     private var passedSinceReadComplete = false
     private var requestIsHEAD = false
@@ -74,7 +75,11 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     /// Takes in every request whose turn has come.
     private func readRequests() {
-        guard let context else { return }
+        // An answer given at once ends its request inside this loop, which then goes on with
+        // the next: no recursion, however many requests a client pipelines.
+        guard let context, !readingRequests else { return }
+        readingRequests = true
+        defer { readingRequests = false }
         while let event = reader.next(mayStart: mayStart) {
             switch event {
             case .proxied(let request):
