@@ -44,62 +44,50 @@ struct ClientRequestReader {
 
     private enum State {
         case head
-        case proxiedBody(BodyReader)
-        case serverBody(BodyReader)
+        case proxiedBody
+        case serverBody
         case transparent
         case failed
     }
 
     private var state = State.head
-    private var buffered = ByteBuffer()
+    private var body = BodyReader(.length(0))
+    private var input = ReadBuffer()
 
     mutating func append(_ bytes: ByteBuffer) {
-        if buffered.readableBytes == 0 {
-            buffered = bytes
-        } else {
-            var bytes = bytes
-            buffered.writeBuffer(&bytes)
-        }
+        input.append(bytes)
     }
 
     /// Bytes received and not yet handed out (requests waiting for their turn).
-    var bufferedBytes: Int { buffered.readableBytes }
+    var bufferedBytes: Int { input.count }
 
     mutating func next(mayStart: (Kind) -> Bool) -> Event? {
-        defer {
-            if buffered.readableBytes == 0, buffered.capacity > 0 { buffered = ByteBuffer() }
-        }
+        defer { input.releaseIfEmpty() }
         while true {
             switch state {
             case .failed:
                 return nil
             case .transparent:
-                guard let bytes = buffered.readBody(upTo: .max) else { return nil }
+                guard let bytes = input.bytes.readBody(upTo: .max) else { return nil }
                 return .pass(bytes)
-            case .proxiedBody(var reader):
+            case .proxiedBody:
                 let step: BodyReader.Step?
-                do {
-                    step = try reader.next(from: &buffered)
-                } catch {
+                do { step = try body.next(from: &input.bytes) } catch {
                     state = .failed
                     return .malformed
                 }
                 switch step {
-                case nil:
-                    state = .proxiedBody(reader)
-                    return nil
-                case .data(let slice)?:
-                    state = .proxiedBody(reader)
-                    return .body(slice)
+                case nil: return nil
+                case .data(let slice)?: return .body(slice)
                 case .end?:
                     state = .head
                     return .end
                 }
-            case .serverBody(var reader):
-                let start = buffered.readerIndex
+            case .serverBody:
+                let start = input.bytes.readerIndex
                 var ended = false
                 do {
-                    while let step = try reader.next(from: &buffered) {
+                    while let step = try body.next(from: &input.bytes) {
                         if case .end = step {
                             ended = true
                             break
@@ -107,25 +95,25 @@ struct ClientRequestReader {
                     }
                 } catch {
                     // The server's own parser will refuse what follows.
-                    buffered.moveReaderIndex(to: start)
+                    input.bytes.moveReaderIndex(to: start)
                     state = .transparent
                     continue
                 }
-                let consumed = buffered.readerIndex - start
-                state = ended ? .head : .serverBody(reader)
+                let consumed = input.bytes.readerIndex - start
+                if ended { state = .head }
                 if consumed > 0 {
                     // What the reader went through, framing and all, is what the server gets.
-                    buffered.moveReaderIndex(to: start)
-                    return .pass(buffered.readSlice(length: consumed)!)
+                    input.bytes.moveReaderIndex(to: start)
+                    return .pass(input.bytes.readSlice(length: consumed)!)
                 }
                 if !ended { return nil }
             case .head:
-                let parsed = buffered.withUnsafeReadableBytes { bytes -> (Parsed, length: Int)? in
+                let parsed = input.bytes.withUnsafeReadableBytes { bytes -> (Parsed, length: Int)? in
                     guard let length = HeadFields.headLength(bytes) else { return nil }
                     return (Parsed(UnsafeRawBufferPointer(rebasing: bytes[..<length])), length)
                 }
                 guard let parsed else {
-                    if buffered.readableBytes > Self.maxHeadBytes {
+                    if input.count > Self.maxHeadBytes {
                         state = .transparent
                         continue
                     }
@@ -136,17 +124,23 @@ struct ClientRequestReader {
                     state = .transparent
                 case .proxied(let request, let framing):
                     guard mayStart(.proxied) else { return nil }
-                    buffered.moveReaderIndex(forwardBy: parsed.length)
+                    input.bytes.moveReaderIndex(forwardBy: parsed.length)
                     guard let framing else {
                         state = .failed
                         return .malformed
                     }
-                    state = .proxiedBody(BodyReader(framing))
+                    body = BodyReader(framing)
+                    state = .proxiedBody
                     return .proxied(request)
                 case .server(let framing):
                     guard mayStart(.server) else { return nil }
-                    let head = buffered.readSlice(length: parsed.length)!
-                    state = framing.map { .serverBody(BodyReader($0)) } ?? .transparent
+                    let head = input.bytes.readSlice(length: parsed.length)!
+                    if let framing {
+                        body = BodyReader(framing)
+                        state = .serverBody
+                    } else {
+                        state = .transparent
+                    }
                     return .serverRequest(head)
                 }
             }

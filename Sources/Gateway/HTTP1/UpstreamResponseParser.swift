@@ -45,11 +45,12 @@ struct UpstreamResponseParser {
         /// No response is expected: any byte now is unexpected.
         case idle
         case head
-        case body(BodyReader)
+        case body
     }
 
     private var state = State.idle
-    private var buffered = ByteBuffer()
+    private var body = BodyReader(.length(0))
+    private var input = ReadBuffer()
     private var requestWasHEAD = false
     /// Whether the connection can carry another request after this response.
     private(set) var keepsAlive = true
@@ -63,27 +64,21 @@ struct UpstreamResponseParser {
 
     /// The response's body runs to the end of the connection, which then completes it.
     var readsUntilClose: Bool {
-        if case .body(let reader) = state { return reader.endsWithConnection } else { return false }
+        if case .body = state { return body.endsWithConnection } else { return false }
     }
 
     /// Bytes were received that no expected response accounts for.
     var hasUnexpectedBytes: Bool {
-        if case .idle = state { return buffered.readableBytes > 0 } else { return false }
+        if case .idle = state { return input.count > 0 } else { return false }
     }
 
     mutating func append(_ bytes: ByteBuffer) {
-        if buffered.readableBytes == 0 {
-            // The usual case: the whole read is taken as it is, and body slices share it.
-            buffered = bytes
-        } else {
-            var bytes = bytes
-            buffered.writeBuffer(&bytes)
-        }
+        input.append(bytes)
     }
 
     /// The next part of the response, or nil when more bytes are needed (or none is expected).
     mutating func next() throws(ParseError) -> Event? {
-        defer { releaseIfEmpty() }
+        defer { input.releaseIfEmpty() }
         while true {
             switch state {
             case .idle:
@@ -92,20 +87,12 @@ struct UpstreamResponseParser {
                 guard let head = try readHead() else { return nil }
                 if let head { return .head(head) }
                 // An interim (1xx) response: the final one follows.
-            case .body(var reader):
+            case .body:
                 let step: BodyReader.Step?
-                do {
-                    step = try reader.next(from: &buffered)
-                } catch {
-                    throw .badChunk
-                }
+                do { step = try body.next(from: &input.bytes) } catch { throw .badChunk }
                 switch step {
-                case nil:
-                    state = .body(reader)
-                    return nil
-                case .data(let slice)?:
-                    state = .body(reader)
-                    return .body(slice)
+                case nil: return nil
+                case .data(let slice)?: return .body(slice)
                 case .end?:
                     state = .idle
                     return .end
@@ -114,24 +101,18 @@ struct UpstreamResponseParser {
         }
     }
 
-    /// Drops the reference to a read's storage once all of it is handed on, so the slices
-    /// given out are its only owners.
-    private mutating func releaseIfEmpty() {
-        if buffered.readableBytes == 0, buffered.capacity > 0 { buffered = ByteBuffer() }
-    }
-
     /// Reads a complete head: the final response's head, nil inside `.some` for an interim
     /// response that was skipped, or nil when the head is not complete yet.
     private mutating func readHead() throws(ParseError) -> HTTPResponseHead?? {
-        let parsed = buffered.withUnsafeReadableBytes { bytes -> (Result<(HTTPResponseHead, HeadFields), ParseError>, consumed: Int)? in
+        let parsed = input.bytes.withUnsafeReadableBytes { bytes -> (Result<(HTTPResponseHead, HeadFields), ParseError>, consumed: Int)? in
             guard let length = HeadFields.headLength(bytes) else { return nil }
             return (Result { () throws(ParseError) in try Self.head(UnsafeRawBufferPointer(rebasing: bytes[..<length])) }, length)
         }
         guard let parsed else {
-            if buffered.readableBytes > Self.maxHeadBytes { throw .headTooLarge(limit: Self.maxHeadBytes) }
+            if input.count > Self.maxHeadBytes { throw .headTooLarge(limit: Self.maxHeadBytes) }
             return nil
         }
-        buffered.moveReaderIndex(forwardBy: parsed.consumed)
+        input.bytes.moveReaderIndex(forwardBy: parsed.consumed)
         let (head, fields) = try parsed.0.get()
         let status = head.status.code
         if status < 200 {
@@ -154,7 +135,8 @@ struct UpstreamResponseParser {
             framing = .untilClose
         }
         if framing == .untilClose { keepsAlive = false }
-        state = .body(BodyReader(framing))
+        body = BodyReader(framing)
+        state = .body
         return .some(head)
     }
 
