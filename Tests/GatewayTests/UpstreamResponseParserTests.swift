@@ -207,4 +207,18 @@ import Testing
         #expect(String(buffer: buffer) == "POST /v1/chat/completions?x=1 HTTP/1.1\r\ncontent-type: application/json\r\n"
             + "authorization: Bearer sk-test\r\nhost: api.openai.com\r\ncontent-length: 2\r\n\r\n")
     }
+
+    @Test func proxyResponseHeadAndChunkLines() {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/event-stream")
+        var head = ByteBuffer()
+        head.writeProxyResponseHead(status: 429, headers: headers, chunked: true, close: true)
+        #expect(String(buffer: head) == "HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/event-stream\r\n"
+            + "transfer-encoding: chunked\r\nconnection: close\r\n\r\n")
+        for (size, line) in [(1, "1"), (10, "a"), (16, "10"), (4095, "fff"), (65536, "10000")] {
+            var buffer = ByteBuffer()
+            buffer.writeChunkSizeLine(size)
+            #expect(String(buffer: buffer) == line + "\r\n")
+        }
+    }
 }

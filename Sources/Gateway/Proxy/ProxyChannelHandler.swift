@@ -348,7 +348,7 @@ public enum ProxyFrontInstaller {
 /// Added by the server where it puts extra handlers (after its HTTP-types codec, once a
 /// request for it has been parsed): puts a `ServerResponseWatch` in front of that codec, then
 /// removes itself.
-public final class ProxyHandlerInstaller: ChannelInboundHandler, RemovableChannelHandler {
+public final class ServerResponseWatchInstaller: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = NIOAny
 
     public init() {}

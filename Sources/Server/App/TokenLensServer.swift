@@ -49,7 +49,7 @@ public struct TokenLensServer: Sendable {
         let engine = services.engine
         // `/proxy/*` is served by a channel handler in front of Hummingbird's HTTP parser (one
         // event loop, no tasks, pooled upstream connections); everything else reaches the router.
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ProxyHandlerInstaller()])
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ServerResponseWatchInstaller()])
         let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) async throws
             -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, _ in
             let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
