@@ -97,6 +97,14 @@ import Testing
         #expect(result.proxied.isEmpty)
     }
 
+    @Test func aProxiedRequestAskingToUpgradeIsProxied() {
+        let text = "GET /proxy/openai/v1/models HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            + "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\nGET /api/status HTTP/1.1\r\n\r\n"
+        let result = Self.split([Array(text.utf8)])
+        #expect(result.proxied == [["GET", "/proxy/openai/v1/models", "-", ""]])
+        #expect(result.passed == Array("GET /api/status HTTP/1.1\r\n\r\n".utf8) && result.serverRequests == 1)
+    }
+
     @Test func unreadableHeadsGoToTheServersParser() {
         for text in ["GARBAGE\r\n\r\nPOST /proxy/openai/v1/x HTTP/1.1\r\n\r\n",
                      "GET /proxy/openai/v1/models HTTP/2.0\r\n\r\n",

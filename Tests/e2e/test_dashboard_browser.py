@@ -175,7 +175,9 @@ def site(fake, tmp_path_factory):
         assert first.stop() == 0
     multiply_calls(first.data_dir / "usage.db", TOTAL_CALLS)
     daemon = Daemon(folder, providers, data_dir=first.data_dir).start()
-    for path, body in [("/api/settings/budget", {"enabled": True, "daily_limit_usd": 2, "monthly_limit_usd": 40}),
+    # Limits far above the history's spend: the 30 days of copied calls fill most of a month by
+    # its last days, and a spent budget would refuse the calls the tests make.
+    for path, body in [("/api/settings/budget", {"enabled": True, "daily_limit_usd": 200, "monthly_limit_usd": 5000}),
                        ("/api/config/quotas", {"kill_switches": ["runaway"],
                                                "source_limits": [{"source": "agent-alpha", "daily_usd": 1, "monthly_usd": 10}]})]:
         status, _, body = daemon.request("PUT", path, body)
@@ -499,7 +501,7 @@ def test_a_bad_value_shows_the_compilers_error_next_to_its_field(browser, site):
 def test_a_stale_version_is_refused_and_explained(browser, site):
     open_page(browser, site.url, "settings", "/alerts")
     # someone else changes the policy meanwhile
-    status, _, body = site.request("PUT", "/api/settings/budget", {"daily_limit_usd": 3})
+    status, _, body = site.request("PUT", "/api/settings/budget", {"daily_limit_usd": 300})
     assert status == 200, body
     browser.find_element(By.CSS_SELECTOR, 'input[data-path="daily_cost_threshold"]').send_keys("5")
     browser.find_element(By.ID, "settings-save").click()

@@ -173,7 +173,9 @@ private enum Parsed {
             .length(fields.contentLength ?? 0)
         }
         let target = UnsafeRawBufferPointer(rebasing: requestLine[line.target])
-        guard target.starts(with: ProxyRoute.prefix.utf8), !fields.upgrade, line.method != "CONNECT" else {
+        // A proxied request asking to upgrade (curl --http2 asks for h2c) is proxied as it is:
+        // the proxy never switches protocols, and Upgrade stops at it like every hop-by-hop header.
+        guard target.starts(with: ProxyRoute.prefix.utf8), line.method != "CONNECT" else {
             self = .server(fields.upgrade || line.method == "CONNECT" ? nil : framing)
             return
         }
