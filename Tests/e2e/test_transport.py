@@ -327,6 +327,49 @@ def get_json_status(port) -> int:
     return http_request(port, "GET", "/api/status")[0]
 
 
+def send_in_pieces(port, request: bytes) -> bytes:
+    """Writes a request 64 KiB at a time with short pauses (many socket reads on the other
+    side), then reads the answer until the connection closes."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    for start in range(0, len(request), 65_536):
+        s.sendall(request[start:start + 65_536])
+        time.sleep(0.002)
+    return read_until_closed(s)
+
+
+LONG_CONTENT = "".join(f"line {i:07d} of a long agent transcript\n" for i in range(50_000))
+LONG_BODY = json.dumps({"model": "gpt-5-mini", "messages": [{"role": "user", "content": LONG_CONTENT}]}).encode()
+
+
+def test_a_large_body_arriving_in_pieces_is_forwarded_whole(fake, make_daemon, tag):
+    """A 2 MB request arriving in many reads reaches the provider byte for byte."""
+    d = make_daemon({"openai": fake.base}, max_body_bytes=8 << 20)
+    request = raw_post_bytes("/proxy/openai/v1/chat/completions", LONG_BODY, {**OPENAI_AUTH, **tag_headers(tag)})
+    status, _, _ = split_head(send_in_pieces(d.port, request))
+    assert status == 200
+    sent = fake.requests_tagged(tag)
+    assert len(sent) == 1 and sent[0]["json"]["messages"][0]["content"] == LONG_CONTENT
+    assert sent[0]["headers"]["content-length"] == str(len(LONG_BODY))
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+def test_a_refused_large_body_is_read_past_so_the_refusal_arrives(fake, daemon, tag, framing):
+    """Over the limit (64 KiB here) and still being sent: the client gets the 413, not a reset
+    of a connection closed under its feet, and nothing reaches the provider."""
+    headers = {**OPENAI_AUTH, **tag_headers(tag)}
+    if framing == "length":
+        request = raw_post_bytes("/proxy/openai/v1/chat/completions", LONG_BODY, headers)
+    else:
+        head = raw_post_bytes("/proxy/openai/v1/chat/completions", b"", {**headers, "Transfer-Encoding": "chunked"})
+        head = head.replace(b"Content-Length: 0\r\n", b"")
+        request = head + b"".join(b"%x\r\n%s\r\n" % (len(LONG_BODY[i:i + 10_000]), LONG_BODY[i:i + 10_000])
+                                  for i in range(0, len(LONG_BODY), 10_000)) + b"0\r\n\r\n"
+    status, _, body = split_head(send_in_pieces(daemon.port, request))
+    assert status == 413, body[:300]
+    assert fake.requests_tagged(tag) == []
+    assert daemon.wait_tag(tag)["status_code"] == 413
+
+
 def test_expect_100_continue_is_answered_before_the_body(fake, daemon, tag):
     """A client that asks to be told to go on (curl does for large bodies) is told at once."""
     body = json.dumps({"model": "gpt-5-mini", "messages": [{"role": "user", "content": "x" * 4000}]}).encode()

@@ -19,8 +19,10 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
         case idle
         /// A proxied request's body is arriving.
         case reading(ProxyCall, ByteBuffer)
-        /// The body passed the limit: the refusal is sent, and the connection closes after it.
-        case discarding
+        /// The body passed the limit: the refusal is sent, the rest of the body is read past (a
+        /// client still sending would otherwise get a reset, maybe before reading the refusal),
+        /// then the connection closes.
+        case draining
         case exchanging(ProxyExchange?)
     }
 
@@ -42,6 +44,8 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var passedSinceReadComplete = false
     private var requestIsHEAD = false
     private var clientIsHTTP10 = false
+    /// The declared length of the proxied request's body (0 for chunked or none).
+    private var expectedBodyBytes = 0
     /// The response being written has no length: its body goes in chunks.
     private var chunkedResponse = false
     /// The response being written has no body (an answer to HEAD, 204, 304).
@@ -90,32 +94,40 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
                 if clientIsHTTP10 { closeAfterResponse = true }
                 let call = engine.start(request.head)
                 if let length = request.contentLength, length > call.bodyLimit {
-                    refuseBody(call)
-                    return
+                    // A client waiting for "100 Continue" sends no body: nothing to read past.
+                    refuseBody(call, bodyFollows: !request.expectsContinue)
+                    continue
                 }
                 if request.expectsContinue {
                     // curl and others wait (a second, for curl) for this before sending a large body.
                     context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
                 }
-                var body = ByteBuffer()
-                if let length = request.contentLength, length > 0 { body.reserveCapacity(length) }
-                state = .reading(call, body)
+                expectedBodyBytes = request.contentLength ?? 0
+                state = .reading(call, ByteBuffer())
             case .body(let chunk):
                 guard case .reading(let call, var body) = state else { continue }
                 guard body.readableBytes + chunk.readableBytes <= call.bodyLimit else {
-                    refuseBody(call)
-                    return
+                    refuseBody(call, bodyFollows: true)
+                    continue
                 }
                 state = .idle  // drop the buffer's second reference so the append does not copy
-                if body.readableBytes == 0, body.capacity <= chunk.readableBytes {
+                var chunk = chunk
+                if body.readableBytes == 0, chunk.readableBytes >= expectedBodyBytes {
                     // Most bodies come in one read: keep it rather than copy it.
                     body = chunk
                 } else {
-                    var chunk = chunk
+                    if body.readableBytes == 0 {
+                        // The rest is on its way: room for all of it, made once.
+                        body = context.channel.allocator.buffer(capacity: max(expectedBodyBytes, chunk.readableBytes))
+                    }
                     body.writeBuffer(&chunk)
                 }
                 state = .reading(call, body)
             case .end:
+                if case .draining = state {
+                    context.close(promise: nil)
+                    return
+                }
                 guard case .reading(let call, let body) = state else { continue }
                 decide(call, body: body)
             case .serverRequest(let head):
@@ -125,7 +137,7 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
                 passOn(bytes)
             case .malformed:
                 if case .reading(let call, _) = state { engine.cancelledWhileSending(call) }
-                state = .discarding
+                state = .exchanging(nil)
                 context.close(promise: nil)
                 return
             }
@@ -156,9 +168,9 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
         if !hold { channel.read() }
     }
 
-    private func refuseBody(_ call: ProxyCall) {
-        state = .discarding
+    private func refuseBody(_ call: ProxyCall, bodyFollows: Bool) {
         closeAfterResponse = true
+        if bodyFollows { state = .draining }
         writeAnswer(engine.bodyTooLarge(call))
     }
 
@@ -185,7 +197,7 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
     // MARK: Writing to the client
 
     private func writeAnswer(_ response: ProxyResponse) {
-        if case .discarding = state {} else { state = .exchanging(nil) }
+        if case .draining = state {} else { state = .exchanging(nil) }
         var headers = response.headers
         switch response.body {
         case .complete(let text):
@@ -203,10 +215,8 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
     /// After a response: close if asked to, let a held shutdown through, or take the next request.
     private func responseEnded() {
         guard let context else { return }
-        if case .discarding = state {
-            context.close(promise: nil)
-            return
-        }
+        // Refused mid-body: the connection closes at the body's end (`readRequests`).
+        if case .draining = state { return }
         state = .idle
         if closeAfterResponse {
             context.close(promise: nil)
@@ -246,7 +256,7 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
             return
         }
         switch state {
-        case .reading, .exchanging, .discarding:
+        case .reading, .exchanging, .draining:
             // Shutting down: the answer in progress is finished first.
             closeAfterResponse = true
             quiesceHeld = true
