@@ -97,6 +97,12 @@ import Testing
         #expect(result.proxied.isEmpty)
     }
 
+    @Test func emptyLinesBeforeARequestAreSkipped() {
+        let result = Self.everySplit("POST /proxy/openai/v1/x HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}\r\n"
+            + "\r\nPOST /proxy/openai/v1/y HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]")
+        #expect(result.proxied == [["POST", "/proxy/openai/v1/x", "-", "{}"], ["POST", "/proxy/openai/v1/y", "-", "[]"]])
+    }
+
     @Test func aProxiedRequestAskingToUpgradeIsProxied() {
         let text = "GET /proxy/openai/v1/models HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
             + "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\nGET /api/status HTTP/1.1\r\n\r\n"

@@ -108,6 +108,11 @@ struct ClientRequestReader {
                 }
                 if !ended { return nil }
             case .head:
+                // Empty lines before a request line are to be ignored (RFC 9112, 2.2): some
+                // clients send one after a body.
+                while let first = input.bytes.readableBytesView.first, first == UInt8(ascii: "\r") || first == UInt8(ascii: "\n") {
+                    input.bytes.moveReaderIndex(forwardBy: 1)
+                }
                 let parsed = input.bytes.withUnsafeReadableBytes { bytes -> (Parsed, length: Int)? in
                     guard let length = HeadFields.headLength(bytes) else { return nil }
                     return (Parsed(UnsafeRawBufferPointer(rebasing: bytes[..<length])), length)
