@@ -19,7 +19,7 @@ import time
 import pytest
 
 from conftest import (ANTHROPIC_AUTH, ANTHROPIC_KEY, GOOGLE_AUTH, GOOGLE_KEY, OPENAI_AUTH, OPENAI_KEY, Daemon,
-                      _secrets_in, assert_no_secrets_in_files, free_closed_port, http_request, raw_post_bytes,
+                      _secrets_in, assert_no_secrets_in_files, free_closed_port, http_request, raw_post_bytes, read_until_closed,
                       split_head, tag_headers)
 
 openai = pytest.importorskip("openai")
@@ -114,6 +114,24 @@ def test_oversized_body_413(fake, daemon, tag, provider):
     assert rec["outcome"] == "blocked" and rec["blocked_by"] and rec["status_code"] == 413
     assert rec["provider"] == provider
     assert fake.requests_tagged(tag) == []
+    assert_still_serving(daemon, tag)
+
+
+@pytest.mark.parametrize("body", [b"zz\r\n{}\r\n0\r\n\r\n", b"2\r\n{}XX0\r\n\r\n"], ids=["bad-size", "bad-end"])
+def test_malformed_chunked_body_400(fake, daemon, tag, body):
+    """A chunked upload whose framing is broken is answered 400 in the provider's shape and
+    recorded; nothing reaches the provider and the daemon serves on."""
+    head = ("POST /proxy/openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {OPENAI_KEY}\r\nX-TokenLens-Tags: t={tag}\r\nX-E2E-Tag: {tag}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n").encode()
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=10)
+    s.sendall(head + body)
+    status, headers, rest = split_head(read_until_closed(s))
+    assert status == 400 and headers.get("connection") == "close"
+    assert_provider_error_shape("openai", 400, rest)
+    assert fake.requests_tagged(tag) == []
+    rec = daemon.wait_tag(tag)
+    assert rec["outcome"] == "blocked" and rec["status_code"] == 400 and rec["blocked_by"] == "request.malformed_body"
     assert_still_serving(daemon, tag)
 
 

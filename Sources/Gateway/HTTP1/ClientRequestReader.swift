@@ -36,7 +36,8 @@ struct ClientRequestReader {
         case serverRequest(ByteBuffer)
         /// More bytes for the server.
         case pass(ByteBuffer)
-        /// The proxied request's framing is broken: nothing more can be read on this connection.
+        /// The proxied request's body cannot be read (broken chunks, or a transfer coding other
+        /// than chunked): nothing more can be read on this connection.
         case malformed
     }
 
@@ -47,6 +48,8 @@ struct ClientRequestReader {
         case proxiedBody
         case serverBody
         case transparent
+        /// A proxied request's body is in a transfer coding other than chunked.
+        case unreadableBody
         case failed
     }
 
@@ -67,6 +70,9 @@ struct ClientRequestReader {
             switch state {
             case .failed:
                 return nil
+            case .unreadableBody:
+                state = .failed
+                return .malformed
             case .transparent:
                 guard let bytes = input.bytes.readBody(upTo: .max) else { return nil }
                 return .pass(bytes)
@@ -130,12 +136,13 @@ struct ClientRequestReader {
                 case .proxied(let request, let framing):
                     guard mayStart(.proxied) else { return nil }
                     input.bytes.moveReaderIndex(forwardBy: parsed.length)
-                    guard let framing else {
-                        state = .failed
-                        return .malformed
+                    if let framing {
+                        body = BodyReader(framing)
+                        state = .proxiedBody
+                    } else {
+                        // The head is answered (a refusal), its unreadable body is the end.
+                        state = .unreadableBody
                     }
-                    body = BodyReader(framing)
-                    state = .proxiedBody
                     return .proxied(request)
                 case .server(let framing):
                     guard mayStart(.server) else { return nil }

@@ -136,9 +136,13 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
             case .pass(let bytes):
                 passOn(bytes)
             case .malformed:
-                if case .reading(let call, _) = state { engine.cancelledWhileSending(call) }
-                state = .exchanging(nil)
-                context.close(promise: nil)
+                // Nothing after a broken body can be read: answer (and record) it, then close.
+                closeAfterResponse = true
+                if case .reading(let call, _) = state {
+                    writeAnswer(engine.malformedBody(call))
+                } else {
+                    context.close(promise: nil)
+                }
                 return
             }
         }

@@ -110,6 +110,16 @@ public final class ProxyEngine: Sendable {
                       snapshot: call.snapshot, stopwatch: call.stopwatch)
     }
 
+    /// The request's body cannot be read (broken chunked framing, or a transfer coding other
+    /// than chunked), nor anything after it.
+    func malformedBody(_ call: ProxyCall) -> ProxyResponse {
+        if case .refused(let refusal) = admission(call) { return refusal }
+        return reject(call.draft, provider: call.route?.provider, status: 400, code: "invalid_request_body",
+                      blockedBy: "request.malformed_body",
+                      message: "the request body cannot be read: its chunked transfer coding is malformed, or it uses a transfer coding other than chunked",
+                      snapshot: call.snapshot, stopwatch: call.stopwatch)
+    }
+
     /// The client went away before its request body was complete.
     func cancelledWhileSending(_ call: ProxyCall) {
         var record = call.draft
