@@ -320,11 +320,7 @@ def test_thousands_of_pipelined_requests_answered_at_once(daemon):
     s.sendall(one * (count - 1) + last)
     data = read_until_closed(s)
     assert data.count(b"HTTP/1.1 404 ") == count, data[-500:]
-    assert get_json_status(daemon.port) == 200
-
-
-def get_json_status(port) -> int:
-    return http_request(port, "GET", "/api/status")[0]
+    assert http_request(daemon.port, "GET", "/api/status")[0] == 200
 
 
 def send_in_pieces(port, request: bytes) -> bytes:

@@ -1,7 +1,6 @@
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
-import Providers
 
 /// Serves `/proxy/*` from the front of the server's channel pipeline, ahead of the HTTP
 /// framework and its parser: reads each request with `ClientRequestReader`, asks the engine,
