@@ -22,7 +22,9 @@ import Testing
             parser.append(ByteBuffer(bytes: piece))
             while let event = try parser.next() {
                 switch event {
-                case .head(let head): reading.heads.append(head)
+                case .head(let head):
+                    reading.heads.append(HTTPResponseHead(version: .init(major: 1, minor: head.minorVersion),
+                                                          status: .init(statusCode: head.status), headers: head.headers))
                 case .body(let body):
                     reading.body += Array(buffer: body)
                     reading.bodyEvents += 1
@@ -219,6 +221,35 @@ import Testing
             var buffer = ByteBuffer()
             buffer.writeChunkSizeLine(size)
             #expect(String(buffer: buffer) == line + "\r\n")
+        }
+    }
+
+    /// A provider's head passed on from its bytes: hop-by-hop fields stop, Content-Length
+    /// only when the body is relayed as it is, the call's own headers follow, values keep
+    /// their case and inner blanks.
+    @Test func forwardedResponseHeadIsCopiedFromTheProvidersBytes() throws {
+        let response = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nConnection: keep-alive\r\n"
+            + "Content-Length:  12 \r\nKeep-Alive: timeout=5\r\nX-Request-Id:req_A b\r\nTransfer-Encoding: chunked\r\n\r\n"
+        var parser = UpstreamResponseParser()
+        parser.expectResponse(toHEAD: false)
+        parser.append(ByteBuffer(string: response))
+        guard case .head(let head)? = try parser.next() else {
+            Issue.record("no head")
+            return
+        }
+        #expect(head.status == 200)
+        #expect(head.first(name: "content-type") == "text/event-stream; charset=utf-8")
+        #expect(head.first(name: "x-request-id") == "req_A b")
+        #expect(head.contains(name: "keep-alive"))
+        #expect(head.first(name: "retry-after") == nil)
+        let added: HTTPHeaders = ["X-TokenLens-Request-Id": "id-1"]
+        for keepLength in [true, false] {
+            var buffer = ByteBuffer()
+            buffer.writeProxyResponseHead(status: head.status, forwarding: head, keepLength: keepLength, adding: added,
+                                          chunked: !keepLength, close: false)
+            #expect(String(buffer: buffer) == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                + (keepLength ? "Content-Length: 12\r\n" : "") + "X-Request-Id: req_A b\r\nX-TokenLens-Request-Id: id-1\r\n"
+                + (keepLength ? "" : "transfer-encoding: chunked\r\n") + "\r\n")
         }
     }
 }

@@ -196,7 +196,7 @@ private enum Parsed {
         let head = ProxyRequestHead(
             method: line.method, path: path,
             query: query.map { String(decoding: UnsafeRawBufferPointer(rebasing: target[($0 + 1)...]), as: UTF8.self) },
-            headers: fields.headers)
+            headers: fields.headers(in: bytes))
         // A length beside a transfer coding is how requests are smuggled: the connection ends after this one.
         let keepAlive = fields.keepsAlive(minor: line.minor) && !(fields.transferEncoded && fields.contentLength != nil)
         self = .proxied(ClientRequestReader.ProxiedRequest(

@@ -3,14 +3,23 @@ import NIOHTTP1
 import Providers
 
 /// The header fields of an HTTP/1 message head, and what they say about the message's
-/// framing and the connection (RFC 9112): parsed from the lines after the start line.
+/// framing and the connection (RFC 9112): parsed from the lines after the start line. The
+/// fields stay where they are, as ranges of the head's bytes: a response passing through is
+/// written on from them, and only a request becomes `HTTPHeaders`.
 struct HeadFields {
     enum Failure: Error {
         case malformedHeader
         case badContentLength
     }
 
-    var headers = HTTPHeaders()
+    /// One field line: its name and its value (blanks around it removed), as offsets into
+    /// the bytes the head was parsed from.
+    struct Field {
+        var name: Range<Int>
+        var value: Range<Int>
+    }
+
+    private(set) var fields: [Field] = []
     var contentLength: Int?
     /// A `Transfer-Encoding` header is present.
     var transferEncoded = false
@@ -23,6 +32,7 @@ struct HeadFields {
 
     init(_ lines: inout HeadLines) throws(Failure) {
         var lengthConflict = false
+        fields.reserveCapacity(16)
         while let line = lines.next() {
             guard !line.isEmpty else { break }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
@@ -60,9 +70,20 @@ struct HeadFields {
             default:
                 break
             }
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            fields.append(Field(name: line.startIndex..<colon, value: valueStart..<valueEnd))
         }
         if lengthConflict { throw .badContentLength }
+    }
+
+    /// The fields as `HTTPHeaders`, read from the bytes the head was parsed from.
+    func headers(in bytes: UnsafeRawBufferPointer) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count)
+        for field in fields {
+            headers.add(name: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.name]), as: UTF8.self),
+                        value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.value]), as: UTF8.self))
+        }
+        return headers
     }
 
     /// Whether the connection stays open after this message, for an HTTP/1.`minor` message.

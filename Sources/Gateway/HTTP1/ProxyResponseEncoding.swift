@@ -6,20 +6,54 @@ extension ByteBuffer {
     /// what the connection needs (chunked framing for a body of unknown length, a close).
     mutating func writeProxyResponseHead(status: Int, headers: HTTPHeaders, chunked: Bool, close: Bool) {
         let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
-        var size = 64 + reason.utf8.count
-        for (name, value) in headers { size += name.utf8.count + value.utf8.count + 4 }
-        reserveCapacity(minimumWritableBytes: size)
+        reserveCapacity(minimumWritableBytes: 64 + reason.utf8.count + Self.size(of: headers))
+        writeStatusLine(status, reason: reason)
+        writeFields(headers)
+        writeHeadEnd(chunked: chunked, close: close)
+    }
+
+    /// A response head passing a provider's answer on: its header lines copied from the bytes
+    /// they arrived in, except those `ForwardedHeaders.reachesClient` stops, then `added`.
+    mutating func writeProxyResponseHead(status: Int, forwarding head: UpstreamResponseHead, keepLength: Bool,
+                                         adding added: HTTPHeaders, chunked: Bool, close: Bool) {
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        reserveCapacity(minimumWritableBytes: 64 + reason.utf8.count + head.bytes.readableBytes + Self.size(of: added))
+        writeStatusLine(status, reason: reason)
+        head.forEachField { name, value in
+            guard ForwardedHeaders.reachesClient(name, keepLength: keepLength) else { return }
+            writeBytes(name)
+            writeStaticString(": ")
+            writeBytes(value)
+            writeStaticString("\r\n")
+        }
+        writeFields(added)
+        writeHeadEnd(chunked: chunked, close: close)
+    }
+
+    private static func size(of headers: HTTPHeaders) -> Int {
+        headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+    }
+
+    private mutating func writeStatusLine(_ status: Int, reason: String) {
         writeStaticString("HTTP/1.1 ")
         writeDecimal(status)
         writeInteger(UInt8(ascii: " "))
         writeString(reason)
         writeStaticString("\r\n")
+    }
+
+    private mutating func writeFields(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             writeString(name)
             writeStaticString(": ")
             writeString(value)
             writeStaticString("\r\n")
         }
+    }
+
+    /// What the connection needs (chunked framing for a body of unknown length, a close), and
+    /// the empty line.
+    private mutating func writeHeadEnd(chunked: Bool, close: Bool) {
         if chunked { writeStaticString("transfer-encoding: chunked\r\n") }
         if close { writeStaticString("connection: close\r\n") }
         writeStaticString("\r\n")

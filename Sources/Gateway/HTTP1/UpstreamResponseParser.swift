@@ -14,7 +14,7 @@ import NIOHTTP1
 /// receiver may close the connection or send the next request from inside its callback.
 struct UpstreamResponseParser {
     enum Event {
-        case head(HTTPResponseHead)
+        case head(UpstreamResponseHead)
         case body(ByteBuffer)
         case end
     }
@@ -103,8 +103,8 @@ struct UpstreamResponseParser {
 
     /// Reads a complete head: the final response's head, nil inside `.some` for an interim
     /// response that was skipped, or nil when the head is not complete yet.
-    private mutating func readHead() throws(ParseError) -> HTTPResponseHead?? {
-        let parsed = input.bytes.withUnsafeReadableBytes { bytes -> (Result<(HTTPResponseHead, HeadFields), ParseError>, consumed: Int)? in
+    private mutating func readHead() throws(ParseError) -> UpstreamResponseHead?? {
+        let parsed = input.bytes.withUnsafeReadableBytes { bytes -> (Result<(status: Int, minor: Int, HeadFields), ParseError>, consumed: Int)? in
             guard let length = HeadFields.headLength(bytes) else { return nil }
             return (Result { () throws(ParseError) in try Self.head(UnsafeRawBufferPointer(rebasing: bytes[..<length])) }, length)
         }
@@ -112,15 +112,14 @@ struct UpstreamResponseParser {
             if input.count > Self.maxHeadBytes { throw .headTooLarge(limit: Self.maxHeadBytes) }
             return nil
         }
-        input.bytes.moveReaderIndex(forwardBy: parsed.consumed)
-        let (head, fields) = try parsed.0.get()
-        let status = head.status.code
+        let headBytes = input.bytes.readSlice(length: parsed.consumed) ?? ByteBuffer()
+        let (status, minor, fields) = try parsed.0.get()
         if status < 200 {
             guard status != 101 else { throw .switchingProtocols }
             return .some(nil)
         }
         // A length beside a transfer coding is ignored, and the connection not trusted after it.
-        keepsAlive = fields.keepsAlive(minor: head.version.minor) && !(fields.transferEncoded && fields.contentLength != nil)
+        keepsAlive = fields.keepsAlive(minor: minor) && !(fields.transferEncoded && fields.contentLength != nil)
         let framing: BodyReader.Framing
         if requestWasHEAD || status == 204 || status == 304 {
             framing = .length(0)
@@ -137,13 +136,13 @@ struct UpstreamResponseParser {
         if framing == .untilClose { keepsAlive = false }
         body = BodyReader(framing)
         state = .body
-        return .some(head)
+        return .some(UpstreamResponseHead(status: status, minorVersion: minor, bytes: headBytes, fields: fields.fields))
     }
 
-    private static func head(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> (HTTPResponseHead, HeadFields) {
+    private static func head(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> (status: Int, minor: Int, HeadFields) {
         var lines = HeadLines(bytes)
         guard let statusLine = lines.next() else { throw .malformedStatusLine }
-        let (version, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: statusLine))
+        let (minor, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: statusLine))
         let fields: HeadFields
         do {
             fields = try HeadFields(&lines)
@@ -152,10 +151,11 @@ struct UpstreamResponseParser {
         } catch {
             throw .badContentLength
         }
-        return (HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: fields.headers), fields)
+        return (status, minor, fields)
     }
 
-    private static func statusLine(_ line: UnsafeRawBufferPointer) throws(ParseError) -> (HTTPVersion, Int) {
+    /// The minor version and the status code.
+    private static func statusLine(_ line: UnsafeRawBufferPointer) throws(ParseError) -> (Int, Int) {
         // "HTTP/1.1 200" and then, optionally, a blank and a reason phrase.
         guard line.count >= 12, line.starts(with: "HTTP/1.".utf8), line[8] == UInt8(ascii: " ") else { throw .malformedStatusLine }
         let minor = line[7]
@@ -166,6 +166,6 @@ struct UpstreamResponseParser {
             status = status * 10 + Int(line[index] - UInt8(ascii: "0"))
         }
         guard status >= 100, line.count == 12 || line[12] == UInt8(ascii: " ") else { throw .malformedStatusLine }
-        return (HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0"))), status)
+        return (Int(minor - UInt8(ascii: "0")), status)
     }
 }

@@ -283,11 +283,24 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
 extension ProxyChannelHandler: ProxyResponseWriter {
     func writeHead(status: Int, headers: HTTPHeaders) {
         guard let context else { return }
-        bodylessResponse = requestIsHEAD || status == 204 || status == 304 || status < 200
-        chunkedResponse = !bodylessResponse && !clientIsHTTP10 && !headers.contains(name: "content-length")
+        startResponse(status: status, hasLength: headers.contains(name: "content-length"))
         var head = context.channel.allocator.buffer(capacity: 0)
         head.writeProxyResponseHead(status: status, headers: headers, chunked: chunkedResponse, close: closeAfterResponse)
         context.write(wrapOutboundOut(head), promise: nil)
+    }
+
+    func writeHead(status: Int, forwarding upstream: UpstreamResponseHead, keepLength: Bool, adding added: HTTPHeaders) {
+        guard let context else { return }
+        startResponse(status: status, hasLength: keepLength && upstream.contains(name: "content-length"))
+        var head = context.channel.allocator.buffer(capacity: 0)
+        head.writeProxyResponseHead(status: status, forwarding: upstream, keepLength: keepLength, adding: added,
+                                    chunked: chunkedResponse, close: closeAfterResponse)
+        context.write(wrapOutboundOut(head), promise: nil)
+    }
+
+    private func startResponse(status: Int, hasLength: Bool) {
+        bodylessResponse = requestIsHEAD || status == 204 || status == 304 || status < 200
+        chunkedResponse = !bodylessResponse && !clientIsHTTP10 && !hasLength
     }
 
     func writeBody(_ buffer: ByteBuffer) {

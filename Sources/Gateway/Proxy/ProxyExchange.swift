@@ -7,7 +7,9 @@ import Providers
 
 /// Where a proxied answer goes: the client's connection, on its event loop.
 protocol ProxyResponseWriter: AnyObject {
-    func writeHead(status: Int, headers: HTTPHeaders)
+    /// Starts a provider's answer: its status and headers (as `ForwardedHeaders` lets them
+    /// through) and then `added`.
+    func writeHead(status: Int, forwarding head: UpstreamResponseHead, keepLength: Bool, adding added: HTTPHeaders)
     func writeBody(_ buffer: ByteBuffer)
     func flush()
     /// The relayed response is complete: ends it, flushes, then runs `work` (recording the call)
@@ -184,14 +186,14 @@ final class ProxyExchange: UpstreamResponseHandler {
 
     // MARK: The upstream answer
 
-    func upstreamHead(_ head: HTTPResponseHead) {
+    func upstreamHead(_ head: UpstreamResponseHead) {
         guard case .waiting = phase else { return }
-        let status = Int(head.status.code)
+        let status = head.status
         if !isLastAttempt, FallbackPolicy.isRetryable(status: status) {
-            phase = .drainingError(status: status, retryAfter: head.headers.first(name: "retry-after"), body: [])
+            phase = .drainingError(status: status, retryAfter: head.first(name: "retry-after"), body: [])
             return
         }
-        plan.capture?.response(status: status, headers: head.headers)
+        if let capture = plan.capture { capture.response(status: status, headers: head.headers) }
         let ledger = engine.ledger
         let latency = engine.latency
         let reservation = plan.reservation
@@ -205,23 +207,23 @@ final class ProxyExchange: UpstreamResponseHandler {
                 }
             },
             sink: engine.sink)
-        let injectUsage = plan.facts.needsInjectedStreamUsage
-        // A dedup replay gets the provider's headers; the id and policy headers are the call's own.
-        let forwarded = ForwardedHeaders.clientResponse(head.headers, keepLength: !injectUsage)
-        var headers = forwarded
-        headers.add(name: ProxyEngine.requestIDHeader, value: plan.draft.id)
-        headers.add(name: ProxyEngine.policyHeader, value: plan.snapshot.version)
+        let keepLength = !plan.facts.needsInjectedStreamUsage
+        let callHeaders: HTTPHeaders = [ProxyEngine.requestIDHeader: plan.draft.id, ProxyEngine.policyHeader: plan.snapshot.version]
         let guardrails = plan.snapshot.rules.guardrails
         if guardrails.scansResponses, !plan.facts.stream, (200..<300).contains(status) {
+            var headers = ForwardedHeaders.clientResponse(head.headers, keepLength: keepLength)
+            headers.add(contentsOf: callHeaders)
             phase = .collecting(status: status, headers: headers, finalizer: finalizer, body: ByteBuffer())
             return
         }
-        let relay = ResponseRelay(status: status, headers: head.headers, facts: plan.facts, finalizer: finalizer,
-                                  hidesInjectedUsage: injectUsage,
-                                  dedup: plan.dedupKey.map { (engine.dedup, $0, forwarded) },
+        // A dedup replay gets the provider's headers; the id and policy headers are the call's own.
+        let relay = ResponseRelay(status: status, contentLength: head.first(name: "content-length"),
+                                  contentEncoding: head.first(name: "content-encoding"), facts: plan.facts, finalizer: finalizer,
+                                  hidesInjectedUsage: !keepLength,
+                                  dedup: plan.dedupKey.map { (engine.dedup, $0, ForwardedHeaders.clientResponse(head.headers, keepLength: keepLength)) },
                                   guardrails: guardrails.scansResponses ? guardrails : nil, rules: plan.snapshot.rules.source)
         phase = .relaying(relay)
-        client.writeHead(status: status, headers: headers)
+        client.writeHead(status: status, forwarding: head, keepLength: keepLength, adding: callHeaders)
     }
 
     func upstreamBody(_ body: ByteBuffer) {

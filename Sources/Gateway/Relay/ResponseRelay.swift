@@ -53,7 +53,10 @@ final class ResponseRelay {
     private var storedEarly = false
     private var finished = false
 
-    init(status: Int, headers: HTTPHeaders, facts: RequestFacts, finalizer: CallFinalizer, hidesInjectedUsage: Bool,
+    /// - Parameters:
+    ///   - contentLength, contentEncoding: the provider's headers of those names.
+    init(status: Int, contentLength: String?, contentEncoding: String?, facts: RequestFacts, finalizer: CallFinalizer,
+         hidesInjectedUsage: Bool,
          dedup: (cache: DedupCache, key: String, headers: HTTPHeaders)? = nil, guardrails: GuardrailSet? = nil,
          rules: GatewayRules? = nil) {
         self.status = status
@@ -62,17 +65,17 @@ final class ResponseRelay {
         self.dedup = dedup
         self.rules = rules
         isError = status >= 400
-        hasLength = headers.first(name: "content-length") != nil && !hidesInjectedUsage
+        hasLength = contentLength != nil && !hidesInjectedUsage
         tracker = UsageTracker(facts: isError ? RequestFacts(provider: facts.provider, endpoint: .other) : facts)
         filter = hidesInjectedUsage && !isError ? OpenAIUsageChunkFilter() : nil
-        inflater = headers.first(name: "content-encoding").flatMap { Inflater(contentEncoding: $0) }
+        inflater = contentEncoding.flatMap { Inflater(contentEncoding: $0) }
         captured = dedup != nil && !isError ? [] : nil
         var scanner = isError ? nil : guardrails?.streamingScanner(provider: facts.provider, endpoint: facts.endpoint,
                                                                    format: facts.streamFormat)
         if scanner?.isActive == false { scanner = nil }
         self.scanner = scanner
         // Only a body relayed byte for byte has a length to count against.
-        expectedLength = hasLength && filter == nil ? headers.first(name: "content-length").flatMap(Int.init) : nil
+        expectedLength = hasLength && filter == nil ? contentLength.flatMap(Int.init) : nil
     }
 
     private func observe(_ bytes: UnsafeRawBufferPointer) {

@@ -19,6 +19,10 @@ enum ForwardedHeaders {
         hopByHop.contains { name.equalsIgnoringASCIICase($0) }
     }
 
+    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
+        hopByHop.contains { name.equalsIgnoringASCIICase($0) }
+    }
+
     /// Request headers for the upstream call.
     /// - Parameter identityOnly: ask for an uncompressed body (when TokenLens must rewrite it).
     static func upstreamRequest(_ fields: HTTPHeaders, identityOnly: Bool) -> HTTPHeaders {
@@ -77,8 +81,14 @@ enum ForwardedHeaders {
         }
     }
 
-    /// Response headers for the client.
+    /// Whether a provider's response header goes on to the client.
     /// - Parameter keepLength: false when TokenLens changes the body (the length would be wrong).
+    static func reachesClient(_ name: UnsafeRawBufferPointer, keepLength: Bool) -> Bool {
+        !isHopByHop(name) && (keepLength || !name.equalsIgnoringASCIICase("content-length"))
+    }
+
+    /// Response headers for the client (see `reachesClient`), as `HTTPHeaders`: for answers
+    /// that are kept (dedup) or held (guardrails) rather than passed through.
     static func clientResponse(_ headers: HTTPHeaders, keepLength: Bool) -> HTTPHeaders {
         var kept = HTTPHeaders()
         kept.reserveCapacity(headers.count + 3)

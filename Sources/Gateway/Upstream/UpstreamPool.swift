@@ -166,7 +166,7 @@ final class LoopPool: @unchecked Sendable {
 
 /// Receives one upstream response, on the connection's event loop.
 protocol UpstreamResponseHandler: AnyObject {
-    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamHead(_ head: UpstreamResponseHead)
     func upstreamBody(_ body: ByteBuffer)
     /// The end of what one socket read delivered: the moment to flush to the client.
     func upstreamReadComplete()
