@@ -35,7 +35,7 @@ public final class Recorder: Sendable {
     /// When a dropped call was last logged: under overload one line every few seconds says
     /// how many were lost, instead of a line per call making the overload worse.
     private let lastDropLog = Mutex((at: ContinuousClock.Instant?.none, reported: Int64(0)))
-    private let executor = WriterExecutor(label: "tokenlens.recorder")
+    let executor = WriterExecutor(label: "tokenlens.recorder")
 
     /// - Parameters:
     ///   - queueCapacity: records held in memory before new ones are dropped (and counted).
