@@ -35,7 +35,6 @@ public final class Recorder: Sendable {
     /// When a dropped call was last logged: under overload one line every few seconds says
     /// how many were lost, instead of a line per call making the overload worse.
     private let lastDropLog = Mutex((at: ContinuousClock.Instant?.none, reported: Int64(0)))
-    let executor = WriterExecutor(label: "tokenlens.recorder")
 
     /// - Parameters:
     ///   - queueCapacity: records held in memory before new ones are dropped (and counted).
@@ -90,13 +89,8 @@ public final class Recorder: Sendable {
         }
     }
 
-    /// The writer loop, on a queue of its own rather than the caller's executor. Returns once
-    /// `close()` was called and every queued record is written.
+    /// The writer loop. Returns once `close()` was called and every queued record is written.
     public func run() async {
-        await withTaskExecutorPreference(executor) { await drain() }
-    }
-
-    private func drain() async {
         while true {
             var batch = await queue.take(limit: batchLimit)
             if batch.isEmpty { return }
