@@ -39,6 +39,7 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Notify → Server → CLI.
         .target(name: "TOML", swiftSettings: strict),
@@ -103,7 +104,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "CLI",
                 dependencies: [
-                    "Server", "Policy", "Recorder", "Providers", "Notify", "Insights",
+                    "Server", "Policy", "Recorder", "Providers", "Notify", "Insights", "CMalloc",
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                     .product(name: "NIOCore", package: "swift-nio"),

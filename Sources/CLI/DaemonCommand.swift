@@ -27,6 +27,7 @@ struct DaemonCommand: AsyncCommand {
 
     /// The daemon's body; `main.swift` calls it in the async context it sets up.
     func runAsync() async throws {
+        HeapTuning.applyForDaemon()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info

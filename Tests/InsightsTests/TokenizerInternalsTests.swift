@@ -92,6 +92,34 @@ import Testing
         #expect(tokenizer.vocabularySize == 6)
     }
 
+    /// From disk the file is read in 64 KiB pieces, twice: lines cut by a piece's end, CR LF
+    /// endings and blank lines read as they do from memory, and a bad line is named by number.
+    @Test func vocabularyFilesReadInPiecesMatchTheSameBytesInMemory() throws {
+        // Padding the first token's line pushes the others across the 65 536-byte boundaries.
+        var lines = ["YQ== 0", "Yg== 1", "Yw== 2", "YWI= 3", "", "YmM= 4", "YWJj 5"]
+        lines += (6..<9_000).map { "\(Data("tok\($0)".utf8).base64EncodedString()) \($0)" }
+        let text = lines.joined(separator: "\r\n") + "\r\n"
+        let path = NSTemporaryDirectory() + "tokenlens-vocab-\(UUID().uuidString).tiktoken"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(text.utf8.count > 2 * 65_536)
+        let fromFile = try BPETokenizer(encoding: .o200kBase, contentsOf: URL(fileURLWithPath: path))
+        let fromMemory = try BPETokenizer(encoding: .o200kBase, vocabulary: Array(text.utf8))
+        #expect(fromFile.vocabularySize == 9_000)
+        for sample in ["abcb", "bcab", "tok8998", "tok4321 tok17"] {
+            #expect(fromFile.encode(sample) == fromMemory.encode(sample))
+        }
+        #expect(fromFile.encode("abc") == [5])
+
+        try Data((text + "bad line\n").utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try BPETokenizer(encoding: .o200kBase, contentsOf: URL(fileURLWithPath: path))
+        } throws: { error in
+            guard case .malformed(_, let message) = error as? BPETokenizer.LoadError else { return false }
+            return message.contains("line 9002")
+        }
+    }
+
     @Test func missingVocabulariesFallBackToAnEstimate() {
         let store = VocabularyStore(directory: URL(fileURLWithPath: "/nonexistent/tokenizers"))
         #expect(store.tokenizer(for: .o200kBase) == nil)

@@ -25,58 +25,46 @@ public struct BPETokenizer: Sendable {
 
     /// Builds a tokenizer from the bytes of a `.tiktoken` file.
     public init(encoding: TokenEncoding, vocabulary: [UInt8], path: String = "<memory>") throws(LoadError) {
-        try self.init(encoding: encoding, file: Self.parse(vocabulary, path: path), path: path)
+        let table = vocabulary.withUnsafeBytes { bytes in
+            Result { () throws(LoadError) in try Self.table(from: .memory(bytes), path: path) }
+        }
+        try self.init(encoding: encoding, table: table.get())
     }
 
-    /// Builds a tokenizer from a `.tiktoken` file on disk. The file's bytes are let go before
-    /// the rank table is built: the two together were the daemon's peak memory.
+    /// Builds a tokenizer from a `.tiktoken` file on disk, read in pieces (see `TiktokenFile`).
     public init(encoding: TokenEncoding, contentsOf url: URL) throws(LoadError) {
-        let file = try Self.parse(Self.contents(of: url.path), path: url.path)
-        try self.init(encoding: encoding, file: file, path: url.path)
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw .unreadable(path: url.path) }
+        defer { close(descriptor) }
+        try self.init(encoding: encoding, table: Self.table(from: .file(descriptor: descriptor), path: url.path))
     }
 
-    private init(encoding: TokenEncoding, file: TiktokenFile, path: String) throws(LoadError) {
+    private init(encoding: TokenEncoding, table: RankTable) throws(LoadError) {
         do {
             preTokenizer = try PreTokenizer(encoding: encoding)
         } catch {
             throw .badPattern("PCRE2 error \(error.code) at offset \(error.offset)")
         }
         self.encoding = encoding
+        self.table = table
+    }
+
+    private static func table(from source: TiktokenFile.Source, path: String) throws(LoadError) -> RankTable {
+        let builder: RankTable.Builder
         do {
-            table = try RankTable(file)
+            let size = try TiktokenFile.measure(source)
+            builder = RankTable.Builder(tokens: size.tokens, keyByteCount: size.bytes)
+            try TiktokenFile.forEachToken(source) { token, rank in builder.insert(token, rank: rank) }
+        } catch .unreadable {
+            throw .unreadable(path: path)
+        } catch {
+            throw .malformed(path: path, reason: error.description)
+        }
+        do {
+            return try RankTable(building: builder)
         } catch {
             throw .malformed(path: path, reason: "a rank or a token is larger than the table allows")
         }
-    }
-
-    private static func parse(_ vocabulary: [UInt8], path: String) throws(LoadError) -> TiktokenFile {
-        do {
-            return try vocabulary.withUnsafeBytes { try TiktokenFile(parsing: $0) }
-        } catch let error as TiktokenFile.ParseError {
-            throw .malformed(path: path, reason: error.description)
-        } catch {
-            throw .malformed(path: path, reason: String(describing: error))
-        }
-    }
-
-    /// The whole file, read straight into one array (`Data` and then an array copy held it twice).
-    private static func contents(of path: String) throws(LoadError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw .unreadable(path: path) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path) }
-        let size = Int(status.st_size)
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let got = read(descriptor, buffer.baseAddress! + count, size - count)
-                guard got > 0 else { return }
-                count += got
-            }
-        }
-        guard bytes.count == size else { throw .unreadable(path: path) }
-        return bytes
     }
 
     /// How many tokens the vocabulary holds (special tokens not included).

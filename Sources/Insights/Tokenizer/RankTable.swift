@@ -7,7 +7,8 @@ import Synchronization
 /// array per lookup. Single bytes and byte pairs, the first step of every merge, hit direct
 /// tables.
 final class RankTable: @unchecked Sendable {
-    // Safety: every buffer is filled in `init`, only read afterwards, and freed in `deinit`.
+    // Safety: every buffer is filled by a `Builder` before `init(building:)` takes it, only read
+    // afterwards, and freed in `deinit`.
 
     /// The rank of a byte sequence that is not a token.
     static let absent = UInt32.max
@@ -40,49 +41,94 @@ final class RankTable: @unchecked Sendable {
     /// decode: counting tokens never needs it, and it is 8 bytes per token.
     private let rankSpans = Mutex<[UInt64]?>(nil)
 
-    init(_ file: TiktokenFile) throws(BuildError) {
-        let highest = Int(file.ranks.max() ?? 0)
-        guard highest < 1 << Self.rankBits, file.bytes.count < Self.maxKeyBytes else { throw .tooLarge }
-        keyCount = file.bytes.count
-        count = file.count
-        rankLimit = highest + 1
-        keyBytes = .allocate(capacity: max(file.bytes.count, 1))
-        _ = keyBytes.initialize(from: file.bytes)
-        keys = UnsafePointer(keyBytes.baseAddress.unsafelyUnwrapped)
+    /// Fills a table's buffers token by token, in the vocabulary's order; `init(building:)`
+    /// then takes them over. Sized up front, so the tokens never exist twice in memory.
+    final class Builder {
+        fileprivate let keyBytes: UnsafeMutableBufferPointer<UInt8>
+        fileprivate let slots: UnsafeMutableBufferPointer<UInt64>
+        fileprivate let byteRanks: UnsafeMutableBufferPointer<UInt32>
+        fileprivate let pairRanks: UnsafeMutableBufferPointer<UInt32>
+        fileprivate let slotMask: Int
+        fileprivate var filled = 0
+        fileprivate var count = 0
+        fileprivate var longest = 0
+        fileprivate var highest: UInt32 = 0
+        fileprivate var failure: BuildError?
+        fileprivate var handedOver = false
 
-        var capacity = 1024
-        while capacity < file.count * 5 / 2 { capacity <<= 1 }
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: 0)
-        slotMask = capacity - 1
-        byteRanks = .allocate(capacity: 256)
-        byteRanks.initialize(repeating: Self.absent)
-        pairRanks = .allocate(capacity: 65_536)
-        pairRanks.initialize(repeating: Self.absent)
+        /// - Parameters:
+        ///   - tokens: how many tokens will be inserted.
+        ///   - keyByteCount: their bytes, all together.
+        init(tokens: Int, keyByteCount: Int) {
+            var capacity = 1024
+            while capacity < tokens * 5 / 2 { capacity <<= 1 }
+            slotMask = capacity - 1
+            keyBytes = .allocate(capacity: max(keyByteCount, 1))
+            keyBytes.initialize(repeating: 0)
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: 0)
+            byteRanks = .allocate(capacity: 256)
+            byteRanks.initialize(repeating: RankTable.absent)
+            pairRanks = .allocate(capacity: 65_536)
+            pairRanks.initialize(repeating: RankTable.absent)
+            if keyByteCount >= RankTable.maxKeyBytes { failure = .tooLarge }
+        }
 
-        var longest = 0
-        let base = keys
-        for key in 0..<file.count {
-            let start = Int(file.starts[key])
-            let length = Int(file.starts[key + 1]) - start
-            let rank = file.ranks[key]
-            guard length <= Self.maxLength else { throw .tooLarge }
+        deinit {
+            guard !handedOver else { return }
+            keyBytes.deallocate()
+            slots.deallocate()
+            byteRanks.deallocate()
+            pairRanks.deallocate()
+        }
+
+        /// Adds a token; a repeated token keeps its last rank, as a dictionary built from the
+        /// file would. Failures (a token or rank beyond the table's limits, more bytes than
+        /// announced) are reported by `init(building:)`.
+        func insert(_ token: UnsafeBufferPointer<UInt8>, rank: UInt32) {
+            let length = token.count
+            guard failure == nil else { return }
+            guard length > 0, length <= RankTable.maxLength, rank < 1 << RankTable.rankBits,
+                  filled + length <= keyBytes.count, count < slotMask / 2 else {
+                failure = .tooLarge
+                return
+            }
+            let start = filled
+            let bytes = UnsafePointer(keyBytes.baseAddress.unsafelyUnwrapped + start)
+            _ = UnsafeMutableBufferPointer(rebasing: keyBytes[start..<(start + length)]).initialize(from: token)
+            filled += length
+            count += 1
             longest = max(longest, length)
-            let bytes = base + start
+            highest = max(highest, rank)
             if length == 1 { byteRanks[Int(bytes[0])] = rank }
             if length == 2 { pairRanks[Int(bytes[0]) << 8 | Int(bytes[1])] = rank }
-            let prefix = Self.prefix(bytes, length)
-            let hash = Self.hash(bytes, length, prefix: prefix)
+            let prefix = RankTable.prefix(bytes, length)
+            let hash = RankTable.hash(bytes, length, prefix: prefix)
             let tag = hash >> 56
             let packed = UInt64(start) | UInt64(rank) << 24 | UInt64(length) << 44 | tag << 56
+            let keys = UnsafePointer(keyBytes.baseAddress.unsafelyUnwrapped)
             var slot = Int(truncatingIfNeeded: hash) & slotMask
-            // A repeated token keeps its last rank, as a dictionary built from the file would.
-            while slots[slot] != 0, !Self.matches(slots[slot], bytes, length, prefix, tag: tag, keys: base, keyCount: keyCount) {
+            while slots[slot] != 0,
+                  !RankTable.matches(slots[slot], bytes, length, prefix, tag: tag, keys: keys, keyCount: keyBytes.count) {
                 slot = (slot + 1) & slotMask
             }
             slots[slot] = packed
         }
-        maxTokenLength = longest
+    }
+
+    init(building builder: Builder) throws(BuildError) {
+        if let failure = builder.failure { throw failure }
+        builder.handedOver = true
+        keyBytes = builder.keyBytes
+        keys = UnsafePointer(builder.keyBytes.baseAddress.unsafelyUnwrapped)
+        keyCount = builder.keyBytes.count
+        slots = builder.slots
+        slotMask = builder.slotMask
+        byteRanks = builder.byteRanks
+        pairRanks = builder.pairRanks
+        count = builder.count
+        maxTokenLength = builder.longest
+        rankLimit = Int(builder.highest) + 1
     }
 
     deinit {

@@ -1,63 +1,121 @@
-/// The parsed contents of a vocabulary in tiktoken's format: one `BASE64(bytes) RANK` line per
-/// token. Token bytes are kept back to back in one buffer, so 200 000 tokens cost three
-/// allocations rather than 200 000 arrays.
-struct TiktokenFile: Sendable {
-    /// Every token's bytes, concatenated in file order.
-    var bytes: [UInt8] = []
-    /// Where token `i`'s bytes start in `bytes`; one extra entry marks the end of the last.
-    var starts: [UInt32] = [0]
-    /// Token `i`'s rank (its id and its merge priority).
-    var ranks: [UInt32] = []
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    var count: Int { ranks.count }
+/// A vocabulary in tiktoken's format: one `BASE64(bytes) RANK` line per token. It is read
+/// twice, line by line, from memory or from disk in pieces: once to learn how many tokens and
+/// bytes the rank table needs, once to fill it. Neither the file nor its decoded tokens are
+/// ever held beside the table: for o200k the two passes peak at the table's 6 MB, where
+/// parsing the whole file first peaked at 10 MB, the daemon's high-water mark.
+enum TiktokenFile {
+    /// Where the lines come from.
+    enum Source {
+        case memory(UnsafeRawBufferPointer)
+        /// An open file, read from its start with `pread` (each pass reads it again).
+        case file(descriptor: Int32)
+    }
 
     enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedLine(Int)
         case empty
+        case unreadable
 
         var description: String {
             switch self {
             case .malformedLine(let line): "line \(line) is not `BASE64 RANK`"
             case .empty: "the vocabulary has no tokens"
+            case .unreadable: "it cannot be read"
             }
         }
     }
 
-    init(parsing data: UnsafeRawBufferPointer) throws(ParseError) {
-        bytes.reserveCapacity(data.count / 2)
+    /// Pass one: the number of tokens and of their bytes, from the base64 lengths alone.
+    static func measure(_ source: Source) throws(ParseError) -> (tokens: Int, bytes: Int) {
+        var tokens = 0
+        var bytes = 0
+        try forEachLine(source) { (line, number) throws(ParseError) in
+            guard let space = line.firstIndex(of: 0x20), space > 0, space % 4 == 0 else { throw .malformedLine(number) }
+            var padding = 0
+            while padding < 2, line[space - 1 - padding] == 0x3D { padding += 1 }
+            tokens += 1
+            bytes += space / 4 * 3 - padding
+        }
+        if tokens == 0 { throw .empty }
+        return (tokens, bytes)
+    }
+
+    /// Pass two: each token's bytes and rank, in file order.
+    static func forEachToken(_ source: Source, _ body: (UnsafeBufferPointer<UInt8>, UInt32) -> Void) throws(ParseError) {
+        var token: [UInt8] = []
+        token.reserveCapacity(256)
+        try forEachLine(source) { (line, number) throws(ParseError) in
+            token.removeAll(keepingCapacity: true)
+            let rank = try parseLine(line, lineNumber: number, into: &token)
+            token.withUnsafeBufferPointer { body($0, rank) }
+        }
+    }
+
+    /// Calls `body` with each non-empty line (its CR LF or LF removed) and its number.
+    static func forEachLine(_ source: Source,
+                            _ body: (UnsafeRawBufferPointer, Int) throws(ParseError) -> Void) throws(ParseError) {
         var lineNumber = 0
-        var lineStart = 0
-        while lineStart < data.count {
+        func emit(_ line: UnsafeRawBufferPointer) throws(ParseError) {
             lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < data.count, data[lineEnd] != 0x0A { lineEnd += 1 }
-            var end = lineEnd
-            if end > lineStart, data[end - 1] == 0x0D { end -= 1 }
-            if end > lineStart {
-                try parseLine(data, from: lineStart, to: end, lineNumber: lineNumber)
-            }
-            lineStart = lineEnd + 1
+            var end = line.endIndex
+            if end > line.startIndex, line[end - 1] == 0x0D { end -= 1 }
+            if end > line.startIndex { try body(UnsafeRawBufferPointer(rebasing: line[line.startIndex..<end]), lineNumber) }
         }
-        if ranks.isEmpty { throw .empty }
+        switch source {
+        case .memory(let data):
+            var start = 0
+            while start < data.count {
+                let end = data[start...].firstIndex(of: 0x0A) ?? data.count
+                try emit(UnsafeRawBufferPointer(rebasing: data[start..<end]))
+                start = end + 1
+            }
+        case .file(let descriptor):
+            let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+            defer { piece.deallocate() }
+            // A line cut by the end of a piece waits in `partial` for the rest.
+            var partial: [UInt8] = []
+            func emitPartial() throws(ParseError) {
+                try partial.withUnsafeBytes { line in Result { () throws(ParseError) in try emit(line) } }.get()
+                partial.removeAll(keepingCapacity: true)
+            }
+            var offset = 0
+            while true {
+                let got = pread(descriptor, piece.baseAddress, piece.count, off_t(offset))
+                guard got >= 0 else { throw .unreadable }
+                if got == 0 { break }
+                offset += got
+                let data = UnsafeRawBufferPointer(rebasing: piece[..<got])
+                var start = 0
+                while let end = data[start...].firstIndex(of: 0x0A) {
+                    if partial.isEmpty {
+                        try emit(UnsafeRawBufferPointer(rebasing: data[start..<end]))
+                    } else {
+                        partial.append(contentsOf: data[start..<end])
+                        try emitPartial()
+                    }
+                    start = end + 1
+                }
+                partial.append(contentsOf: data[start...])
+            }
+            if !partial.isEmpty { try emitPartial() }
+        }
     }
 
-    private mutating func parseLine(_ data: UnsafeRawBufferPointer, from start: Int, to end: Int,
-                                    lineNumber: Int) throws(ParseError) {
-        var space = start
-        while space < end, data[space] != 0x20 { space += 1 }
-        guard space < end, space > start else { throw .malformedLine(lineNumber) }
+    /// One `BASE64 RANK` line: its rank, with the token's bytes appended to `token`.
+    static func parseLine(_ line: UnsafeRawBufferPointer, lineNumber: Int, into token: inout [UInt8]) throws(ParseError) -> UInt32 {
+        guard let space = line.firstIndex(of: 0x20), space > 0, space + 1 < line.count else { throw .malformedLine(lineNumber) }
         var rank: UInt32 = 0
-        var cursor = space + 1
-        guard cursor < end else { throw .malformedLine(lineNumber) }
-        while cursor < end {
-            let digit = data[cursor] &- 0x30
-            guard digit < 10, rank < UInt32.max / 10 else { throw .malformedLine(lineNumber) }
-            rank = rank * 10 + UInt32(digit)
-            cursor += 1
+        for digit in line[(space + 1)...] {
+            let value = digit &- 0x30
+            guard value < 10, rank < UInt32.max / 10 else { throw .malformedLine(lineNumber) }
+            rank = rank * 10 + UInt32(value)
         }
-        guard Self.decodeBase64(data, from: start, to: space, into: &bytes) else { throw .malformedLine(lineNumber) }
-        starts.append(UInt32(bytes.count))
-        ranks.append(rank)
+        guard decodeBase64(line, from: 0, to: space, into: &token) else { throw .malformedLine(lineNumber) }
+        return rank
     }
 
     /// Standard base64 with `=` padding; appends the decoded bytes, or returns false and
