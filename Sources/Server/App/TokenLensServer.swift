@@ -115,6 +115,8 @@ struct ProxyFrontChannel<Base: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Base.Value, logger: Logger) async {
+        var logger = logger
+        logger.handler = UnfinishedUpgradeLogFilter(base: logger.handler)
         await base.handle(value: value, logger: logger)
     }
 }
