@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import time
 import zlib
 
@@ -485,3 +486,32 @@ def test_provider_framings_are_relayed_and_recorded(raw_upstream, make_daemon, t
     failed = [r for r in records if r["outcome"] == "upstream_error"]
     assert len(failed) == 1 and failed[0]["status_code"] == 502
     assert "malformed response header" in (failed[0]["error"] or ""), failed[0]
+
+
+def test_clients_dropping_proxy_connections_are_not_daemon_errors(fake, make_daemon, tag):
+    """Clients that reset keep-alive connections which only carried proxied calls — idle, or
+    with requests in flight whose answers they never read — are ordinary: the calls are
+    recorded and the daemon logs no error for them."""
+    d = make_daemon({"openai": fake.base})
+    body = json.dumps({"model": "gpt-5-mini", "messages": MSGS}).encode()
+    request = raw_post_bytes("/proxy/openai/v1/chat/completions", body, {**OPENAI_AUTH, **tag_headers(tag)})
+
+    def reset(s):
+        # SO_LINGER with a zero timeout: close() sends RST, as load generators and killed clients do.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+
+    for _ in range(8):
+        idle = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+        idle.sendall(request)
+        assert idle.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(0.05)
+        reset(idle)
+        busy = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+        busy.sendall(request + request)
+        reset(busy)
+    time.sleep(0.5)
+    assert len(d.wait_tag(tag, count=8)) >= 8
+    assert http_request(d.port, "GET", "/api/status")[0] == 200
+    errors = [line for line in d.stderr_text().splitlines() if " error " in line]
+    assert errors == [], errors[:5]
