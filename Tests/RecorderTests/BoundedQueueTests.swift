@@ -3,8 +3,10 @@ import Testing
 
 /// The hand-off between the proxy and its writers.
 struct BoundedQueueTests {
+    /// The consumer takes what is there, waits while nothing is, and ends after the close
+    /// once it has taken everything. Room for all six: no offer depends on the consumer's pace.
     @Test func aTaskWaitsForElementsAndTheClose() async {
-        let queue = BoundedQueue<Int>(capacity: 4)
+        let queue = BoundedQueue<Int>(capacity: 6)
         let consumer = Task {
             var seen: [Int] = []
             while true {
@@ -15,7 +17,7 @@ struct BoundedQueueTests {
         }
         for value in 0..<4 { #expect(queue.offer(value)) }
         try? await Task.sleep(for: .milliseconds(20))
-        for value in 4..<6 { queue.offer(value) }
+        for value in 4..<6 { #expect(queue.offer(value)) }
         queue.close()
         #expect(!queue.offer(6))
         #expect(await consumer.value == [0, 1, 2, 3, 4, 5])
