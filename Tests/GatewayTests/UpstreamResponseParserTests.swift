@@ -23,7 +23,7 @@ import Testing
             while let event = try parser.next() {
                 switch event {
                 case .head(let head):
-                    reading.heads.append(HTTPResponseHead(version: .init(major: 1, minor: head.minorVersion),
+                    reading.heads.append(HTTPResponseHead(version: .http1_1,
                                                           status: .init(statusCode: head.status), headers: head.headers))
                 case .body(let body):
                     reading.body += Array(buffer: body)

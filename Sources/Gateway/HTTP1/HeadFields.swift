@@ -77,6 +77,10 @@ struct HeadFields {
 
     /// The fields as `HTTPHeaders`, read from the bytes the head was parsed from.
     func headers(in bytes: UnsafeRawBufferPointer) -> HTTPHeaders {
+        Self.headers(fields, in: bytes)
+    }
+
+    static func headers(_ fields: [Field], in bytes: UnsafeRawBufferPointer) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(fields.count)
         for field in fields {

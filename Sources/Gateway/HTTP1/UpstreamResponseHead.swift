@@ -8,7 +8,6 @@ import Providers
 /// each becoming two strings first; a real provider sends twenty or more.
 struct UpstreamResponseHead {
     var status: Int
-    var minorVersion: Int
     /// The head's bytes, from the status line to the empty line that ends it.
     let bytes: ByteBuffer
     let fields: [HeadFields.Field]
@@ -30,12 +29,7 @@ struct UpstreamResponseHead {
     /// Every field as `HTTPHeaders`, for the paths that keep or inspect them (request logs,
     /// dedup replays, answers held for guardrails).
     var headers: HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count)
-        forEachField { name, value in
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
-        }
-        return headers
+        bytes.withUnsafeReadableBytes { HeadFields.headers(fields, in: $0) }
     }
 
     func forEachField(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void) {

@@ -136,7 +136,7 @@ struct UpstreamResponseParser {
         if framing == .untilClose { keepsAlive = false }
         body = BodyReader(framing)
         state = .body
-        return .some(UpstreamResponseHead(status: status, minorVersion: minor, bytes: headBytes, fields: fields.fields))
+        return .some(UpstreamResponseHead(status: status, bytes: headBytes, fields: fields.fields))
     }
 
     private static func head(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> (status: Int, minor: Int, HeadFields) {

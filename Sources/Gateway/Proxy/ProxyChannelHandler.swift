@@ -215,6 +215,15 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
         endResponse()
     }
 
+    /// The head of an answer TokenLens made itself.
+    private func writeHead(status: Int, headers: HTTPHeaders) {
+        guard let context else { return }
+        startResponse(status: status, hasLength: headers.contains(name: "content-length"))
+        var head = context.channel.allocator.buffer(capacity: 0)
+        head.writeProxyResponseHead(status: status, headers: headers, chunked: chunkedResponse, close: closeAfterResponse)
+        context.write(wrapOutboundOut(head), promise: nil)
+    }
+
     /// After a response: close if asked to, let a held shutdown through, or take the next request.
     private func responseEnded() {
         guard let context else { return }
@@ -281,14 +290,6 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
 }
 
 extension ProxyChannelHandler: ProxyResponseWriter {
-    func writeHead(status: Int, headers: HTTPHeaders) {
-        guard let context else { return }
-        startResponse(status: status, hasLength: headers.contains(name: "content-length"))
-        var head = context.channel.allocator.buffer(capacity: 0)
-        head.writeProxyResponseHead(status: status, headers: headers, chunked: chunkedResponse, close: closeAfterResponse)
-        context.write(wrapOutboundOut(head), promise: nil)
-    }
-
     func writeHead(status: Int, forwarding upstream: UpstreamResponseHead, keepLength: Bool, adding added: HTTPHeaders) {
         guard let context else { return }
         startResponse(status: status, hasLength: keepLength && upstream.contains(name: "content-length"))

@@ -15,11 +15,7 @@ enum ForwardedHeaders {
 
     // Names are compared in place, ASCII case folded: every call filters every header both
     // ways, and lower-casing each name into a new string cost more than the rest of it.
-    static func isHopByHop(_ name: String) -> Bool {
-        hopByHop.contains { name.equalsIgnoringASCIICase($0) }
-    }
-
-    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
+    static func isHopByHop(_ name: some Collection<UInt8>) -> Bool {
         hopByHop.contains { name.equalsIgnoringASCIICase($0) }
     }
 
@@ -30,7 +26,7 @@ enum ForwardedHeaders {
         headers.reserveCapacity(fields.count + 2)
         var sawAcceptEncoding = false
         for (name, value) in fields {
-            if isHopByHop(name) || name.equalsIgnoringASCIICase("host") || name.equalsIgnoringASCIICase("content-length")
+            if isHopByHop(name.utf8) || name.equalsIgnoringASCIICase("host") || name.equalsIgnoringASCIICase("content-length")
                 || name.hasASCIIPrefixIgnoringCase("x-tokenlens-") {
                 continue
             }
@@ -83,7 +79,7 @@ enum ForwardedHeaders {
 
     /// Whether a provider's response header goes on to the client.
     /// - Parameter keepLength: false when TokenLens changes the body (the length would be wrong).
-    static func reachesClient(_ name: UnsafeRawBufferPointer, keepLength: Bool) -> Bool {
+    static func reachesClient(_ name: some Collection<UInt8>, keepLength: Bool) -> Bool {
         !isHopByHop(name) && (keepLength || !name.equalsIgnoringASCIICase("content-length"))
     }
 
@@ -92,9 +88,7 @@ enum ForwardedHeaders {
     static func clientResponse(_ headers: HTTPHeaders, keepLength: Bool) -> HTTPHeaders {
         var kept = HTTPHeaders()
         kept.reserveCapacity(headers.count + 3)
-        for (name, value) in headers {
-            if isHopByHop(name) { continue }
-            if !keepLength && name.equalsIgnoringASCIICase("content-length") { continue }
+        for (name, value) in headers where reachesClient(name.utf8, keepLength: keepLength) {
             kept.add(name: name, value: value)
         }
         return kept

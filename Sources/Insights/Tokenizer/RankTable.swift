@@ -64,6 +64,7 @@ final class RankTable: @unchecked Sendable {
             while capacity < tokens * 5 / 2 { capacity <<= 1 }
             slotMask = capacity - 1
             keyBytes = .allocate(capacity: max(keyByteCount, 1))
+            // Zeroed: `matches` reads 8 bytes at once, past a short token into bytes not filled yet.
             keyBytes.initialize(repeating: 0)
             slots = .allocate(capacity: capacity)
             slots.initialize(repeating: 0)
