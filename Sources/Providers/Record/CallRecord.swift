@@ -2,48 +2,240 @@ import Foundation
 
 /// One proxied (or blocked) call, as the recorder stores it and the API reports it. Holds no
 /// API key and no body: only who called, what for, what it cost and how it went.
+///
+/// A value type with its fields in one shared box: a record is handed from the proxy to the
+/// finaliser, the recorder's queue, the metrics, the live feed and the database writer, and
+/// each hand-over copied two dozen strings, optionals and collections (retained one by one)
+/// where it now retains one box. Changing a field copies the box only when it is shared.
 public struct CallRecord: Sendable, Equatable {
-    public var id: String
+    /// The stored fields (their `==` is synthesised).
+    struct Fields: Equatable {
+        var id: String
+        var timestampMicros: Int64
+        var provider: String
+        var endpoint: String
+        var requestedModel: String?
+        var model: String?
+        var source: String
+        var tags: [String: String]
+        var stream: Bool
+        var statusCode: Int
+        var outcome: Outcome
+        var blockedBy: String?
+        var usage: Usage
+        var cost: CostBreakdown?
+        var latencyMs: Double
+        var ttftMs: Double?
+        var overheadMs: Double
+        var attempts: Int
+        var policyVersion: String
+        var errorMessage: String?
+        var rules: [String] = []
+        var maxOutputTokens: Int64?
+        var sessionID: String?
+        var fingerprint: String?
+        var analysis: RequestAnalysis?
+        var findings: [String] = []
+        var ingested = false
+    }
+
+    /// Never mutated while shared: `fields` copies it first, so a box is read-only once a
+    /// second record refers to it.
+    final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    /// The fields for changing, copied out of a shared box first.
+    private var fields: Fields {
+        get { box.fields }
+        _modify {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            yield &box.fields
+        }
+    }
+
+    public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public var id: String {
+        get { box.fields.id }
+        _modify { yield &fields.id }
+        set { fields.id = newValue }
+    }
+
     /// Microseconds since the Unix epoch, UTC.
-    public var timestampMicros: Int64
-    public var provider: String
-    public var endpoint: String
-    public var requestedModel: String?
+    public var timestampMicros: Int64 {
+        get { box.fields.timestampMicros }
+        _modify { yield &fields.timestampMicros }
+        set { fields.timestampMicros = newValue }
+    }
+
+    public var provider: String {
+        get { box.fields.provider }
+        _modify { yield &fields.provider }
+        set { fields.provider = newValue }
+    }
+
+    public var endpoint: String {
+        get { box.fields.endpoint }
+        _modify { yield &fields.endpoint }
+        set { fields.endpoint = newValue }
+    }
+
+    public var requestedModel: String? {
+        get { box.fields.requestedModel }
+        _modify { yield &fields.requestedModel }
+        set { fields.requestedModel = newValue }
+    }
+
     /// The model after routing, refined to the id the provider reported when it did.
-    public var model: String?
-    public var source: String
-    public var tags: [String: String]
-    public var stream: Bool
-    public var statusCode: Int
-    public var outcome: Outcome
-    public var blockedBy: String?
-    public var usage: Usage
+    public var model: String? {
+        get { box.fields.model }
+        _modify { yield &fields.model }
+        set { fields.model = newValue }
+    }
+
+    public var source: String {
+        get { box.fields.source }
+        _modify { yield &fields.source }
+        set { fields.source = newValue }
+    }
+
+    public var tags: [String: String] {
+        get { box.fields.tags }
+        _modify { yield &fields.tags }
+        set { fields.tags = newValue }
+    }
+
+    public var stream: Bool {
+        get { box.fields.stream }
+        _modify { yield &fields.stream }
+        set { fields.stream = newValue }
+    }
+
+    public var statusCode: Int {
+        get { box.fields.statusCode }
+        _modify { yield &fields.statusCode }
+        set { fields.statusCode = newValue }
+    }
+
+    public var outcome: Outcome {
+        get { box.fields.outcome }
+        _modify { yield &fields.outcome }
+        set { fields.outcome = newValue }
+    }
+
+    public var blockedBy: String? {
+        get { box.fields.blockedBy }
+        _modify { yield &fields.blockedBy }
+        set { fields.blockedBy = newValue }
+    }
+
+    public var usage: Usage {
+        get { box.fields.usage }
+        _modify { yield &fields.usage }
+        set { fields.usage = newValue }
+    }
+
     /// Nil when the model is not in the price table: unpriced, never $0.
-    public var cost: CostBreakdown?
-    public var latencyMs: Double
-    public var ttftMs: Double?
-    public var overheadMs: Double
-    public var attempts: Int
-    public var policyVersion: String
+    public var cost: CostBreakdown? {
+        get { box.fields.cost }
+        _modify { yield &fields.cost }
+        set { fields.cost = newValue }
+    }
+
+    public var latencyMs: Double {
+        get { box.fields.latencyMs }
+        _modify { yield &fields.latencyMs }
+        set { fields.latencyMs = newValue }
+    }
+
+    public var ttftMs: Double? {
+        get { box.fields.ttftMs }
+        _modify { yield &fields.ttftMs }
+        set { fields.ttftMs = newValue }
+    }
+
+    public var overheadMs: Double {
+        get { box.fields.overheadMs }
+        _modify { yield &fields.overheadMs }
+        set { fields.overheadMs = newValue }
+    }
+
+    public var attempts: Int {
+        get { box.fields.attempts }
+        _modify { yield &fields.attempts }
+        set { fields.attempts = newValue }
+    }
+
+    public var policyVersion: String {
+        get { box.fields.policyVersion }
+        _modify { yield &fields.policyVersion }
+        set { fields.policyVersion = newValue }
+    }
+
     /// A short reason when the call failed (the provider's error message, or TokenLens's).
-    public var errorMessage: String?
+    public var errorMessage: String? {
+        get { box.fields.errorMessage }
+        _modify { yield &fields.errorMessage }
+        set { fields.errorMessage = newValue }
+    }
+
     /// Every policy rule that acted on the call, in order (`alias:gpt-4`, `fallback:claude-opus-4-6`,
     /// `warn:source_limit:agent.daily`, ...); `blockedBy` names the one that refused it.
-    public var rules: [String] = []
+    public var rules: [String] {
+        get { box.fields.rules }
+        _modify { yield &fields.rules }
+        set { fields.rules = newValue }
+    }
+
     /// The output cap the request set (for output utilisation), if any.
-    public var maxOutputTokens: Int64?
+    public var maxOutputTokens: Int64? {
+        get { box.fields.maxOutputTokens }
+        _modify { yield &fields.maxOutputTokens }
+        set { fields.maxOutputTokens = newValue }
+    }
+
     /// The session the caller named (`X-TokenLens-Session`), if any; sessions are otherwise
     /// inferred from timing.
-    public var sessionID: String?
+    public var sessionID: String? {
+        get { box.fields.sessionID }
+        _modify { yield &fields.sessionID }
+        set { fields.sessionID = newValue }
+    }
+
     /// A hash of the request (model, canonical body, source): the same request repeated within
     /// seconds is a retry loop.
-    public var fingerprint: String?
+    public var fingerprint: String? {
+        get { box.fields.fingerprint }
+        _modify { yield &fields.fingerprint }
+        set { fields.fingerprint = newValue }
+    }
+
     /// Prompt heatmap and waste, when the request was analysed.
-    public var analysis: RequestAnalysis?
+    public var analysis: RequestAnalysis? {
+        get { box.fields.analysis }
+        _modify { yield &fields.analysis }
+        set { fields.analysis = newValue }
+    }
+
     /// Guardrail findings that warned (masked samples), e.g. `pii.email: j***@e***.com`.
-    public var findings: [String] = []
+    public var findings: [String] {
+        get { box.fields.findings }
+        _modify { yield &fields.findings }
+        set { fields.findings = newValue }
+    }
+
     /// Reported through `POST /api/ingest` rather than proxied.
-    public var ingested = false
+    public var ingested: Bool {
+        get { box.fields.ingested }
+        _modify { yield &fields.ingested }
+        set { fields.ingested = newValue }
+    }
 
     public init(id: String, timestampMicros: Int64, provider: String, endpoint: String,
                 requestedModel: String? = nil, model: String? = nil, source: String = "unknown",
@@ -52,27 +244,11 @@ public struct CallRecord: Sendable, Equatable {
                 cost: CostBreakdown? = nil, latencyMs: Double = 0, ttftMs: Double? = nil,
                 overheadMs: Double = 0, attempts: Int = 1, policyVersion: String = "",
                 errorMessage: String? = nil, rules: [String] = []) {
-        self.id = id
-        self.timestampMicros = timestampMicros
-        self.provider = provider
-        self.endpoint = endpoint
-        self.requestedModel = requestedModel
-        self.model = model
-        self.source = source
-        self.tags = tags
-        self.stream = stream
-        self.statusCode = statusCode
-        self.outcome = outcome
-        self.blockedBy = blockedBy
-        self.usage = usage
-        self.cost = cost
-        self.latencyMs = latencyMs
-        self.ttftMs = ttftMs
-        self.overheadMs = overheadMs
-        self.attempts = attempts
-        self.policyVersion = policyVersion
-        self.errorMessage = errorMessage
-        self.rules = rules
+        box = Box(Fields(id: id, timestampMicros: timestampMicros, provider: provider, endpoint: endpoint,
+                         requestedModel: requestedModel, model: model, source: source, tags: tags, stream: stream,
+                         statusCode: statusCode, outcome: outcome, blockedBy: blockedBy, usage: usage, cost: cost,
+                         latencyMs: latencyMs, ttftMs: ttftMs, overheadMs: overheadMs, attempts: attempts,
+                         policyVersion: policyVersion, errorMessage: errorMessage, rules: rules))
     }
 
     public var priced: Bool { cost != nil }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte-level checks that let the stream trackers skip JSON parsing for events that cannot
 /// carry usage, and find ASCII words in lower-cased text (prompt signals, User-Agents) at a
 /// fraction of what Foundation's locale-aware `contains` costs.
@@ -9,21 +15,20 @@ public enum ByteSearch {
 
     static func firstIndex(of needle: StaticString, in haystack: [UInt8], from: Int = 0) -> Int? {
         needle.withUTF8Buffer { pattern -> Int? in
-            guard let first = pattern.first, pattern.count <= haystack.count else { return nil }
-            var index = from
-            let last = haystack.count - pattern.count
-            while index <= last {
-                if haystack[index] == first {
-                    var matched = true
-                    for offset in 1..<pattern.count where haystack[index + offset] != pattern[offset] {
-                        matched = false
-                        break
-                    }
-                    if matched { return index }
+            guard let first = pattern.first, from >= 0, pattern.count <= haystack.count - from else { return nil }
+            return haystack.withUnsafeBytes { bytes -> Int? in
+                let base = bytes.baseAddress!
+                // libc's memchr finds candidates a vector at a time; the rest of the word is
+                // compared only where its first byte is.
+                var index = from
+                let last = bytes.count - pattern.count
+                while index <= last, let hit = memchr(base + index, Int32(first), last - index + 1) {
+                    let candidate = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return candidate }
+                    index = candidate + 1
                 }
-                index += 1
+                return nil
             }
-            return nil
         }
     }
 
