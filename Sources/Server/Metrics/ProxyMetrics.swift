@@ -30,37 +30,73 @@ public final class ProxyMetrics: Sendable {
         if delta > 0 { counter.increment(by: delta) }
     }
 
-    /// The series one combination of labels updates, looked up in the registry once: the
-    /// registry's own lookup (label arrays compared field by field) cost more per call than
-    /// recording the call.
-    private struct CallSeries {
-        let requests: Counter
-        let duration: ValueHistogram
-        let overhead: ValueHistogram
+    /// The series of one provider, model and source, looked up once per call: the registry's
+    /// own lookup (label arrays compared field by field) cost more per call than recording the
+    /// call, and one lookup per counter hashed the same three labels seven times.
+    private final class Group: @unchecked Sendable {
+        struct CallSeries {
+            let requests: Counter
+            let duration: ValueHistogram
+            let overhead: ValueHistogram
+        }
+
+        // Filled on first use, under `ProxyMetrics.groups`' lock: a series exists only once
+        // it has something to count, as the registry's own would.
+        var calls: [Outcome: CallSeries] = [:]
+        var tokens: [TokenKind: Counter] = [:]
+        var cost: Counter?
+        var unpriced: Counter?
     }
 
-    private struct SeriesKey: Hashable {
+    private struct GroupKey: Hashable {
         var provider: String
         var model: String
         var source: String
-        var outcome: String
+
+        var labels: [(String, String)] { [("provider", provider), ("model", model), ("source", source)] }
     }
 
-    private struct UsageKey: Hashable {
-        var provider: String
-        var model: String
-        var source: String
-        var kind: String
+    private enum TokenKind: String, CaseIterable {
+        case input, output, cacheRead = "cache_read", cacheWrite = "cache_write", reasoning
+
+        func count(in usage: Usage) -> Int64 {
+            switch self {
+            case .input: usage.inputTokens
+            case .output: usage.outputTokens
+            case .cacheRead: usage.cacheReadTokens
+            case .cacheWrite: usage.cacheWriteTokens
+            case .reasoning: usage.reasoningTokens
+            }
+        }
     }
 
-    private let callSeries = Mutex<[SeriesKey: CallSeries]>([:])
-    private let usageCounters = Mutex<[UsageKey: Counter]>([:])
+    private let groups = Mutex<[GroupKey: Group]>([:])
 
-    private func series(_ key: SeriesKey) -> CallSeries {
-        callSeries.withLock { known in
-            if let series = known[key] { return series }
-            let labels = [("provider", key.provider), ("model", key.model), ("source", key.source), ("outcome", key.outcome)]
-            let series = CallSeries(
+    /// Counts a batch of recorded calls.
+    public func observe(_ records: [CallRecord]) {
+        groups.withLock { groups in
+            for record in records {
+                let key = GroupKey(provider: record.provider, model: record.model ?? record.requestedModel ?? "none",
+                                   source: record.source)
+                let group: Group
+                if let known = groups[key] {
+                    group = known
+                } else {
+                    group = Group()
+                    groups[key] = group
+                }
+                observe(record, in: group, key: key)
+            }
+        }
+    }
+
+    private func observe(_ record: CallRecord, in group: Group, key: GroupKey) {
+        let series: Group.CallSeries
+        if let known = group.calls[record.outcome] {
+            series = known
+        } else {
+            let labels = key.labels + [("outcome", record.outcome.rawValue)]
+            series = Group.CallSeries(
                 requests: registry.makeCounter(name: "tokenlens_requests_total", labels: labels,
                                                help: "Calls through the proxy, by provider, model, source and outcome"),
                 duration: registry.makeValueHistogram(name: "tokenlens_request_duration_seconds", labels: labels,
@@ -68,52 +104,33 @@ public final class ProxyMetrics: Sendable {
                                                       help: "End-to-end call latency as the client saw it"),
                 overhead: registry.makeValueHistogram(name: "tokenlens_overhead_seconds", labels: labels,
                                                       buckets: Self.overheadBuckets, help: "Time spent inside TokenLens per call"))
-            known[key] = series
-            return series
+            group.calls[record.outcome] = series
         }
-    }
-
-    /// `tokenlens_tokens_total` (one per token kind), `tokenlens_cost_usd_total` or
-    /// `tokenlens_unpriced_calls_total` for a provider, model and source.
-    private func usageCounter(_ key: UsageKey) -> Counter {
-        usageCounters.withLock { known in
-            if let counter = known[key] { return counter }
-            let base = [("provider", key.provider), ("model", key.model), ("source", key.source)]
-            let counter = switch key.kind {
-            case "cost": registry.makeCounter(name: "tokenlens_cost_usd_total", labels: base, help: "Spend in USD of priced calls")
-            case "unpriced":
-                registry.makeCounter(name: "tokenlens_unpriced_calls_total", labels: base,
-                                     help: "Successful calls whose model is not in the price table")
-            default: registry.makeCounter(name: "tokenlens_tokens_total", labels: base + [("type", key.kind)], help: "Tokens by kind")
-            }
-            known[key] = counter
-            return counter
+        series.requests.increment()
+        series.duration.record(record.latencyMs / 1000)
+        series.overhead.record(record.overheadMs / 1000)
+        let usage = record.usage
+        for kind in TokenKind.allCases {
+            let count = kind.count(in: usage)
+            guard count > 0 else { continue }
+            let counter = group.tokens[kind] ?? {
+                let counter = registry.makeCounter(name: "tokenlens_tokens_total", labels: key.labels + [("type", kind.rawValue)],
+                                                   help: "Tokens by kind")
+                group.tokens[kind] = counter
+                return counter
+            }()
+            counter.increment(by: count)
         }
-    }
-
-    /// Counts a batch of recorded calls.
-    public func observe(_ records: [CallRecord]) {
-        for record in records {
-            let model = record.model ?? record.requestedModel ?? "none"
-            let series = series(SeriesKey(provider: record.provider, model: model, source: record.source,
-                                          outcome: record.outcome.rawValue))
-            series.requests.increment()
-            series.duration.record(record.latencyMs / 1000)
-            series.overhead.record(record.overheadMs / 1000)
-            let usage = record.usage
-            for (kind, count) in [("input", usage.inputTokens), ("output", usage.outputTokens),
-                                  ("cache_read", usage.cacheReadTokens), ("cache_write", usage.cacheWriteTokens),
-                                  ("reasoning", usage.reasoningTokens)] where count > 0 {
-                usageCounter(UsageKey(provider: record.provider, model: model, source: record.source, kind: kind))
-                    .increment(by: count)
-            }
-            if let cost = record.costUSD {
-                usageCounter(UsageKey(provider: record.provider, model: model, source: record.source, kind: "cost"))
-                    .increment(by: cost)
-            } else if record.outcome == .ok {
-                usageCounter(UsageKey(provider: record.provider, model: model, source: record.source, kind: "unpriced"))
-                    .increment()
-            }
+        if let cost = record.costUSD {
+            let counter = group.cost ?? registry.makeCounter(name: "tokenlens_cost_usd_total", labels: key.labels,
+                                                             help: "Spend in USD of priced calls")
+            group.cost = counter
+            counter.increment(by: cost)
+        } else if record.outcome == .ok {
+            let counter = group.unpriced ?? registry.makeCounter(name: "tokenlens_unpriced_calls_total", labels: key.labels,
+                                                                 help: "Successful calls whose model is not in the price table")
+            group.unpriced = counter
+            counter.increment()
         }
     }
 
