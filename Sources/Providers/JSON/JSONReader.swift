@@ -138,6 +138,9 @@ public struct JSONReader {
             depth -= 1
             return .object(JSONObject(entries))
         }
+        // Room for a typical object up front: growing one member at a time reallocated the
+        // storage three times for a four-member object (messages, usage blocks).
+        entries.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -170,6 +173,7 @@ public struct JSONReader {
             depth -= 1
             return .array(elements)
         }
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try readValue())

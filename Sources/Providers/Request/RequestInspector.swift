@@ -21,9 +21,9 @@ public enum RequestInspector {
             guard endpoint.isMetered else { return facts }
             throw JSONSyntaxError(offset: 0, message: "empty body; this endpoint expects a JSON object")
         }
-        let members: [JSONMemberSpan]
+        let members: [(name: Int, valueRange: Range<Int>)]
         do {
-            members = try JSONReader.topLevelMembers(body)
+            members = try JSONReader.topLevelMembers(body, named: Member.names)
         } catch {
             // Bodies of endpoints TokenLens does not meter (uploads, form posts) are passed through.
             if endpoint == .other || endpoint == .countTokens { return facts }
@@ -31,19 +31,19 @@ public enum RequestInspector {
         }
         for member in members {
             let value = UnsafeRawBufferPointer(rebasing: body[member.valueRange])
-            switch member.key {
-            case "model" where provider != .google:
+            switch Member(rawValue: member.name) {
+            case .model? where provider != .google:
                 if case .string(let model)? = try? JSONReader.parse(value) {
                     facts.model = model
                     facts.modelValueRange = member.valueRange
                 }
-            case "stream" where provider != .google:
+            case .stream? where provider != .google:
                 facts.stream = (try? JSONReader.parse(value))?.boolValue ?? false
-            case "stream_options":
+            case .streamOptions?:
                 facts.clientRequestedStreamUsage = (try? JSONReader.parse(value))?["include_usage"]?.boolValue ?? false
-            case "max_tokens", "max_completion_tokens", "max_output_tokens":
+            case .maxTokens?, .maxCompletionTokens?, .maxOutputTokens?:
                 if let cap = (try? JSONReader.parse(value))?.intValue { facts.maxOutputTokens = cap }
-            case "generationConfig", "generation_config":
+            case .generationConfig?, .generationConfigSnakeCase?:
                 if let cap = (try? JSONReader.parse(value))?["maxOutputTokens"]?.intValue { facts.maxOutputTokens = cap }
             default:
                 continue
@@ -61,6 +61,19 @@ public enum RequestInspector {
             }
         }
         return try result.get()
+    }
+
+    /// The top-level members the inspection reads; the others (messages, tools) are validated
+    /// and skipped without a `String` per name.
+    enum Member: Int {
+        case model, stream, streamOptions, maxTokens, maxCompletionTokens, maxOutputTokens
+        case generationConfig, generationConfigSnakeCase
+
+        /// The JSON names, in the order of the cases.
+        static let names: [StaticString] = [
+            "model", "stream", "stream_options", "max_tokens", "max_completion_tokens", "max_output_tokens",
+            "generationConfig", "generation_config",
+        ]
     }
 
     /// Classifies a path by its suffix, so base URLs with or without a version prefix both work.
