@@ -39,13 +39,13 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CLibcExtras", path: "Sources/CLibcExtras"),
 
         // Layers, lowest first: TOML → Providers → Policy → Gateway/Recorder/Insights → Notify → Server → CLI.
         .target(name: "TOML", swiftSettings: strict),
         .target(name: "Patterns", dependencies: ["CPCRE2"], swiftSettings: strict),
         .target(name: "Guardrails", dependencies: ["Providers", "Patterns"], swiftSettings: strict),
-        .target(name: "Providers", swiftSettings: strict),
+        .target(name: "Providers", dependencies: ["CLibcExtras"], swiftSettings: strict),
         .target(name: "Policy",
                 dependencies: [
                     "TOML", "Providers", "Patterns", "Guardrails",
@@ -104,7 +104,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "CLI",
                 dependencies: [
-                    "Server", "Policy", "Recorder", "Providers", "Notify", "Insights", "CMalloc",
+                    "Server", "Policy", "Recorder", "Providers", "Notify", "Insights", "CLibcExtras",
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                     .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CMalloc
+import CLibcExtras
 #endif
 
 /// How the daemon asks glibc's allocator to hold memory.

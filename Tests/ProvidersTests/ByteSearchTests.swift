@@ -1,7 +1,7 @@
 @testable import Providers
 import Testing
 
-/// `ByteSearch` jumps between candidates with memchr: every match position, near misses
+/// `ByteSearch` finds words with libc's memmem: every match position, near misses
 /// that share the first byte, a start offset and needles longer than what is left must all
 /// give what a plain scan gives.
 struct ByteSearchTests {

@@ -24,6 +24,23 @@ struct SSEParserTests {
         }
     }
 
+    /// Lines longer than the parser's eight-byte steps, each ending in LF, CR or CRLF at every
+    /// position within a step, split at every byte.
+    @Test func longLinesEndWhereverTheirEndingFalls() {
+        var text = ""
+        var expected: [(String, String)] = []
+        for (length, ending) in zip(9...24, ["\n", "\r", "\r\n", "\n", "\r\n", "\r", "\n", "\r", "\r\n", "\n", "\r", "\r\n", "\n", "\r\n", "\r", "\n"]) {
+            let data = String(repeating: "x", count: length) + "é\(length)"
+            text += "event: e\(length)" + ending + "data: " + data + ending + ending
+            expected.append(("e\(length)", data))
+        }
+        for chunks in Fixtures.splits(Array(text.utf8)) {
+            let parsed = events(chunks)
+            #expect(parsed.map(\.0) == expected.map(\.0))
+            #expect(parsed.map(\.1) == expected.map(\.1))
+        }
+    }
+
     @Test func unterminatedFinalEventIsDelivered() {
         #expect(events([Array("data: last".utf8)]).map(\.1) == ["last"])
     }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CLibcExtras
 
 /// Byte-level checks that let the stream trackers skip JSON parsing for events that cannot
 /// carry usage, and find ASCII words in lower-cased text (prompt signals, User-Agents) at a
@@ -15,19 +11,13 @@ public enum ByteSearch {
 
     static func firstIndex(of needle: StaticString, in haystack: [UInt8], from: Int = 0) -> Int? {
         needle.withUTF8Buffer { pattern -> Int? in
-            guard let first = pattern.first, from >= 0, pattern.count <= haystack.count - from else { return nil }
+            guard !pattern.isEmpty, from >= 0, pattern.count <= haystack.count - from else { return nil }
             return haystack.withUnsafeBytes { bytes -> Int? in
+                // libc's memmem: the needles here mostly start with a quote, which JSON has
+                // every few bytes, so a first-byte scan would stop at nearly every one.
                 let base = bytes.baseAddress!
-                // libc's memchr finds candidates a vector at a time; the rest of the word is
-                // compared only where its first byte is.
-                var index = from
-                let last = bytes.count - pattern.count
-                while index <= last, let hit = memchr(base + index, Int32(first), last - index + 1) {
-                    let candidate = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return candidate }
-                    index = candidate + 1
-                }
-                return nil
+                guard let hit = memmem(base + from, bytes.count - from, pattern.baseAddress!, pattern.count) else { return nil }
+                return base.distance(to: UnsafeRawPointer(hit))
             }
         }
     }

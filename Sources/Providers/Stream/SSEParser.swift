@@ -19,51 +19,74 @@ public struct SSEParser: Sendable {
 
     /// Feeds bytes; calls `onEvent` for every event completed by them.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: (borrowing Event) -> Void) {
-        var start = 0
-        var index = 0
         let count = bytes.count
+        var index = 0
+        if lastWasCR, count > 0 {
+            // The LF of a CRLF whose CR ended the previous feed.
+            lastWasCR = false
+            if bytes[0] == 0x0A { index = 1 }
+        }
         while index < count {
-            let byte = bytes[index]
-            if byte == 0x0A || byte == 0x0D {
-                if byte == 0x0A && lastWasCR && index == start && line.isEmpty {
-                    // The LF of a CRLF whose CR ended the previous line.
-                    lastWasCR = false
-                    index += 1
-                    start = index
-                    continue
-                }
-                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-                processLine(onEvent: onEvent)
-                line.removeAll(keepingCapacity: true)
-                lastWasCR = byte == 0x0D
-                index += 1
-                if lastWasCR, index < count, bytes[index] == 0x0A {
-                    lastWasCR = false
-                    index += 1
-                }
-                start = index
+            let end = Self.lineEnd(in: bytes, from: index)
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[index..<end])
+            guard end < count else {
+                line.append(contentsOf: piece)
+                return
+            }
+            if line.isEmpty {
+                // The whole line is in this feed: read in place, not copied.
+                processLine(piece, onEvent: onEvent)
             } else {
-                if lastWasCR { lastWasCR = false }
-                index += 1
+                var pending: [UInt8] = []
+                swap(&pending, &line)
+                pending.append(contentsOf: piece)
+                pending.withUnsafeBytes { processLine($0, onEvent: onEvent) }
+                pending.removeAll(keepingCapacity: true)
+                swap(&pending, &line)
+            }
+            index = end + 1
+            if bytes[end] == 0x0D {
+                if index == count {
+                    lastWasCR = true
+                } else if bytes[index] == 0x0A {
+                    index += 1
+                }
             }
         }
-        if start < count {
-            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
+    }
+
+    /// The offset of the first CR or LF at or after `start`, or the end of `bytes`. Looks at
+    /// eight bytes per step: event lines are long JSON payloads.
+    static func lineEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let lf = word ^ (ones &* 0x0A)
+            let cr = word ^ (ones &* 0x0D)
+            // Per byte, the high bit marks a zero byte of `lf` or `cr`; borrows can mark bytes
+            // after a real match, never before, so the lowest mark is right.
+            let marks = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & 0x8080_8080_8080_8080
+            if marks != 0 { return index + marks.trailingZeroBitCount / 8 }
+            index += 8
         }
+        while index < bytes.count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
+        return index
     }
 
     /// Dispatches an event left unterminated when the stream ended (some servers omit the final
     /// blank line).
     public mutating func finish(onEvent: (borrowing Event) -> Void) {
         if !line.isEmpty {
-            processLine(onEvent: onEvent)
-            line.removeAll()
+            var pending: [UInt8] = []
+            swap(&pending, &line)
+            pending.withUnsafeBytes { processLine($0, onEvent: onEvent) }
         }
         if event.hasData { onEvent(event) }
         event = Event()
     }
 
-    private mutating func processLine(onEvent: (borrowing Event) -> Void) {
+    private mutating func processLine(_ line: UnsafeRawBufferPointer, onEvent: (borrowing Event) -> Void) {
         if line.isEmpty {
             if event.hasData { onEvent(event) }
             event.name.removeAll(keepingCapacity: true)
@@ -75,14 +98,15 @@ public struct SSEParser: Sendable {
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
         var valueStart = min(colon + 1, line.count)
         if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
-        let field = line[0..<colon]
+        let field = UnsafeRawBufferPointer(rebasing: line[0..<colon])
+        let value = UnsafeRawBufferPointer(rebasing: line[valueStart...])
         if field.elementsEqual("data".utf8) {
             if event.hasData { event.data.append(0x0A) }
-            event.data.append(contentsOf: line[valueStart...])
+            event.data.append(contentsOf: value)
             event.hasData = true
         } else if field.elementsEqual("event".utf8) {
             event.name.removeAll(keepingCapacity: true)
-            event.name.append(contentsOf: line[valueStart...])
+            event.name.append(contentsOf: value)
         }
     }
 }

@@ -142,8 +142,7 @@ public struct UsageTracker: Sendable {
                 usage.outputTokens = max(usage.outputTokens, contentEvents)
                 return usage
             }
-            if let event = lastUsageEvent, let json = try? JSONReader.parse(event),
-               var usage = UsageParser.usage(fromResponse: json, endpoint: facts.endpoint) {
+            if let event = lastUsageEvent, var usage = Self.usage(fromBody: event, endpoint: facts.endpoint) {
                 if usage.responseModel == nil { usage.responseModel = responseModelFromFirstEvent() }
                 if facts.provider == .google { usage.outputTokens = max(usage.outputTokens, 0) }
                 return usage
