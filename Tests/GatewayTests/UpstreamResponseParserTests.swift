@@ -197,17 +197,25 @@ import Testing
         }
     }
 
-    @Test func requestHeadIsWrittenAsGiven() {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "authorization", value: "Bearer sk-test")
-        headers.add(name: "host", value: "api.openai.com")
-        headers.add(name: "content-length", value: "2")
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions?x=1", headers: headers)
+    @Test func requestHeadCarriesTheClientsHeadersAndTheProvidersHostAndLength() {
+        let client = HTTPHeaders([("content-type", "application/json"), ("Authorization", "Bearer sk-test"),
+                                  ("Host", "127.0.0.1:8420"), ("Content-Length", "9"), ("Connection", "keep-alive"),
+                                  ("X-TokenLens-Source", "agent"), ("accept-encoding", "br, gzip")])
+        var request = UpstreamRequest(method: "POST", uri: "/v1/chat/completions?x=1", clientHeaders: client, identityOnly: false,
+                                      authority: "api.openai.com", body: ByteBuffer(string: "{}"))
         var buffer = ByteBuffer()
-        buffer.writeUpstreamRequestHead(head)
+        buffer.writeUpstreamRequestHead(request)
         #expect(String(buffer: buffer) == "POST /v1/chat/completions?x=1 HTTP/1.1\r\ncontent-type: application/json\r\n"
-            + "authorization: Bearer sk-test\r\nhost: api.openai.com\r\ncontent-length: 2\r\n\r\n")
+            + "Authorization: Bearer sk-test\r\naccept-encoding: gzip\r\nhost: api.openai.com\r\ncontent-length: 2\r\n\r\n")
+
+        // No body: no length. A rewritten stream asks for an uncompressed answer.
+        request.method = "GET"
+        request.body = nil
+        request.identityOnly = true
+        buffer.clear()
+        buffer.writeUpstreamRequestHead(request)
+        #expect(String(buffer: buffer) == "GET /v1/chat/completions?x=1 HTTP/1.1\r\ncontent-type: application/json\r\n"
+            + "Authorization: Bearer sk-test\r\naccept-encoding: identity\r\nhost: api.openai.com\r\n\r\n")
     }
 
     @Test func proxyResponseHeadAndChunkLines() {

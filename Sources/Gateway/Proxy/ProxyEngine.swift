@@ -254,7 +254,7 @@ public final class ProxyEngine: Sendable {
     /// The upstream request for one attempt: the model swapped in (fallbacks, aliases), the
     /// usage option injected when the client did not ask for it, the client's headers minus
     /// hop-by-hop and TokenLens's own.
-    func upstreamRequest(_ plan: ForwardPlan, model: String?, endpoint: UpstreamEndpoint) -> (head: HTTPRequestHead, body: ByteBuffer?) {
+    func upstreamRequest(_ plan: ForwardPlan, model: String?, endpoint: UpstreamEndpoint) -> UpstreamRequest {
         var path = plan.route.upstreamPath
         var forwardBody = plan.body
         let facts = plan.facts
@@ -272,14 +272,10 @@ public final class ProxyEngine: Sendable {
         var uri = endpoint.basePath + path
         if uri.isEmpty { uri = "/" }
         if let query = plan.head.query, !query.isEmpty { uri += "?" + query }
-        // The forwarded headers never carry the client's host or length: these are added, not replaced.
-        var headers = ForwardedHeaders.upstreamRequest(plan.head.headers, identityOnly: injectUsage)
-        headers.add(name: "host", value: endpoint.authority)
         let method = plan.head.method
         let hasBody = forwardBody.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
-        if hasBody { headers.add(name: "content-length", value: String(forwardBody.readableBytes)) }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: plan.head.method), uri: uri, headers: headers)
-        return (head, hasBody ? forwardBody : nil)
+        return UpstreamRequest(method: method, uri: uri, clientHeaders: plan.head.headers, identityOnly: injectUsage,
+                               authority: endpoint.authority, body: hasBody ? forwardBody : nil)
     }
 
     func recordFailedAttempt(_ record: CallRecord, status: Int, message: String, attempt: Int, clock: Stopwatch, snapshot: PolicySnapshot) {

@@ -60,7 +60,7 @@ final class ProxyExchange: UpstreamResponseHandler {
     private var attemptClock = Stopwatch()
     private var preUpstreamMs = 0.0
     private var endpoint: UpstreamEndpoint?
-    private var request: (head: HTTPRequestHead, body: ByteBuffer?)?
+    private var request: UpstreamRequest?
     private var connection: UpstreamConnection?
     private var retriedStaleConnection = false
     private var timer: LoopDeadlines.Token?
@@ -127,7 +127,7 @@ final class ProxyExchange: UpstreamResponseHandler {
         switch result {
         case .success(let connection):
             self.connection = connection
-            connection.send(request!.head, body: request!.body, to: self)
+            connection.send(request!, to: self)
         case .failure(let error):
             attemptFailed(error)
         }

@@ -19,11 +19,11 @@ enum ForwardedHeaders {
         hopByHop.contains { name.equalsIgnoringASCIICase($0) }
     }
 
-    /// Request headers for the upstream call.
+    /// Calls `visit` with each client header that goes to the provider, in order: no hop-by-hop
+    /// header, no host or length (the proxy sets its own), no `X-TokenLens-*`, and an
+    /// `Accept-Encoding` narrowed to what TokenLens can read.
     /// - Parameter identityOnly: ask for an uncompressed body (when TokenLens must rewrite it).
-    static func upstreamRequest(_ fields: HTTPHeaders, identityOnly: Bool) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count + 2)
+    static func forEachUpstream(_ fields: HTTPHeaders, identityOnly: Bool, _ visit: (_ name: String, _ value: String) -> Void) {
         var sawAcceptEncoding = false
         for (name, value) in fields {
             if isHopByHop(name.utf8) || name.equalsIgnoringASCIICase("host") || name.equalsIgnoringASCIICase("content-length")
@@ -32,13 +32,12 @@ enum ForwardedHeaders {
             }
             if name.equalsIgnoringASCIICase("accept-encoding") {
                 sawAcceptEncoding = true
-                headers.add(name: name, value: identityOnly ? "identity" : supportedEncodings(value))
+                visit(name, identityOnly ? "identity" : supportedEncodings(value))
                 continue
             }
-            headers.add(name: name, value: value)
+            visit(name, value)
         }
-        if identityOnly && !sawAcceptEncoding { headers.add(name: "accept-encoding", value: "identity") }
-        return headers
+        if identityOnly && !sawAcceptEncoding { visit("accept-encoding", "identity") }
     }
 
     /// Keeps only the encodings TokenLens can read for usage (gzip, deflate); a client asking for

@@ -217,19 +217,20 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Sends a request whose body is complete; the response goes to `handler`.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, to handler: any UpstreamResponseHandler) {
+    func send(_ request: UpstreamRequest, to handler: any UpstreamResponseHandler) {
         guard let context, !closed else {
             handler.upstreamFailed(.closed(afterResponseStarted: false, reason: nil))
             return
         }
         self.handler = handler
-        keepAlive = head.isKeepAlive
+        // HTTP/1.1 without a `connection` header (a hop-by-hop header, never forwarded).
+        keepAlive = true
         responseStarted = false
-        parser.expectResponse(toHEAD: head.method == .HEAD)
-        let bodyBytes = body?.readableBytes ?? 0
+        parser.expectResponse(toHEAD: request.method == "HEAD")
+        let bodyBytes = request.body?.readableBytes ?? 0
         var buffer = context.channel.allocator.buffer(capacity: 512 + min(bodyBytes, Self.inlineBodyLimit))
-        buffer.writeUpstreamRequestHead(head)
-        if let body, bodyBytes > 0 {
+        buffer.writeUpstreamRequestHead(request)
+        if let body = request.body, bodyBytes > 0 {
             if bodyBytes <= Self.inlineBodyLimit {
                 buffer.writeImmutableBuffer(body)
             } else {
