@@ -250,13 +250,13 @@ import Testing
         #expect(head.first(name: "x-request-id") == "req_A b")
         #expect(head.contains(name: "keep-alive"))
         #expect(head.first(name: "retry-after") == nil)
-        let added: HTTPHeaders = ["X-TokenLens-Request-Id": "id-1"]
+        let added = CallHeaders(requestID: "id-1", policyVersion: "v7")
         for keepLength in [true, false] {
             var buffer = ByteBuffer()
             buffer.writeProxyResponseHead(status: head.status, forwarding: head, keepLength: keepLength, adding: added,
                                           chunked: !keepLength, close: false)
             #expect(String(buffer: buffer) == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-                + (keepLength ? "Content-Length: 12\r\n" : "") + "X-Request-Id: req_A b\r\nX-TokenLens-Request-Id: id-1\r\n"
+                + (keepLength ? "Content-Length: 12\r\n" : "") + "X-Request-Id: req_A b\r\nX-TokenLens-Request-Id: id-1\r\nX-TokenLens-Policy: v7\r\n"
                 + (keepLength ? "" : "transfer-encoding: chunked\r\n") + "\r\n")
         }
     }

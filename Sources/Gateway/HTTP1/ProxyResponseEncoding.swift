@@ -15,9 +15,10 @@ extension ByteBuffer {
     /// A response head passing a provider's answer on: its header lines copied from the bytes
     /// they arrived in, except those `ForwardedHeaders.reachesClient` stops, then `added`.
     mutating func writeProxyResponseHead(status: Int, forwarding head: UpstreamResponseHead, keepLength: Bool,
-                                         adding added: HTTPHeaders, chunked: Bool, close: Bool) {
+                                         adding added: CallHeaders, chunked: Bool, close: Bool) {
         let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
-        reserveCapacity(minimumWritableBytes: 64 + reason.utf8.count + head.bytes.readableBytes + Self.size(of: added))
+        reserveCapacity(minimumWritableBytes: 128 + reason.utf8.count + head.bytes.readableBytes
+                                              + added.requestID.utf8.count + added.policyVersion.utf8.count)
         writeStatusLine(status, reason: reason)
         head.forEachField { name, value in
             guard ForwardedHeaders.reachesClient(name, keepLength: keepLength) else { return }
@@ -26,7 +27,14 @@ extension ByteBuffer {
             writeBytes(value)
             writeStaticString("\r\n")
         }
-        writeFields(added)
+        writeString(ProxyEngine.requestIDHeader)
+        writeStaticString(": ")
+        writeString(added.requestID)
+        writeStaticString("\r\n")
+        writeString(ProxyEngine.policyHeader)
+        writeStaticString(": ")
+        writeString(added.policyVersion)
+        writeStaticString("\r\n")
         writeHeadEnd(chunked: chunked, close: close)
     }
 

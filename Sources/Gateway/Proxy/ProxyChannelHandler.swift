@@ -290,7 +290,7 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
 }
 
 extension ProxyChannelHandler: ProxyResponseWriter {
-    func writeHead(status: Int, forwarding upstream: UpstreamResponseHead, keepLength: Bool, adding added: HTTPHeaders) {
+    func writeHead(status: Int, forwarding upstream: UpstreamResponseHead, keepLength: Bool, adding added: CallHeaders) {
         guard let context else { return }
         startResponse(status: status, hasLength: keepLength && upstream.contains(name: "content-length"))
         var head = context.channel.allocator.buffer(capacity: 0)

@@ -300,10 +300,7 @@ public final class ProxyEngine: Sendable {
     }
 
     func responseHeaders(id: String, snapshot: PolicySnapshot) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.add(name: Self.requestIDHeader, value: id)
-        headers.add(name: Self.policyHeader, value: snapshot.version)
-        return headers
+        CallHeaders(requestID: id, policyVersion: snapshot.version).fields
     }
 
     /// Answers without calling the provider, in the provider's error shape, and records the call.

@@ -9,7 +9,7 @@ import Providers
 protocol ProxyResponseWriter: AnyObject {
     /// Starts a provider's answer: its status and headers (as `ForwardedHeaders` lets them
     /// through) and then `added`.
-    func writeHead(status: Int, forwarding head: UpstreamResponseHead, keepLength: Bool, adding added: HTTPHeaders)
+    func writeHead(status: Int, forwarding head: UpstreamResponseHead, keepLength: Bool, adding added: CallHeaders)
     func writeBody(_ buffer: ByteBuffer)
     func flush()
     /// The relayed response is complete: ends it, flushes, then runs `work` (recording the call)
@@ -208,11 +208,11 @@ final class ProxyExchange: UpstreamResponseHandler {
             },
             sink: engine.sink)
         let keepLength = !plan.facts.needsInjectedStreamUsage
-        let callHeaders: HTTPHeaders = [ProxyEngine.requestIDHeader: plan.draft.id, ProxyEngine.policyHeader: plan.snapshot.version]
+        let callHeaders = CallHeaders(requestID: plan.draft.id, policyVersion: plan.snapshot.version)
         let guardrails = plan.snapshot.rules.guardrails
         if guardrails.scansResponses, !plan.facts.stream, (200..<300).contains(status) {
             var headers = ForwardedHeaders.clientResponse(head.headers, keepLength: keepLength)
-            headers.add(contentsOf: callHeaders)
+            headers.add(contentsOf: callHeaders.fields)
             phase = .collecting(status: status, headers: headers, finalizer: finalizer, body: ByteBuffer())
             return
         }

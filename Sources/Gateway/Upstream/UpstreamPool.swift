@@ -64,7 +64,13 @@ final class LoopPool: @unchecked Sendable {
     /// The attempt deadlines of this loop's exchanges.
     let deadlines: LoopDeadlines
     private unowned let owner: UpstreamPool
-    private var idle: [UpstreamEndpoint: [UpstreamConnection]] = [:]
+    /// Idle connections by endpoint, in a box each so taking and returning one changes the
+    /// list in place (through the dictionary's accessors the list was copied on every call).
+    private final class IdleList {
+        var connections: [UpstreamConnection] = []
+    }
+
+    private var idle: [UpstreamEndpoint: IdleList] = [:]
     private var endpoints: [String: UpstreamEndpoint] = [:]
 
     init(loop: any EventLoop, owner: UpstreamPool) {
@@ -86,7 +92,7 @@ final class LoopPool: @unchecked Sendable {
     func acquire(_ endpoint: UpstreamEndpoint, connectTimeout: TimeAmount,
                  done: @escaping (Result<UpstreamConnection, UpstreamError>) -> Void) {
         loop.preconditionInEventLoop()
-        while let connection = idle[endpoint]?.popLast() {
+        while let connection = idle[endpoint]?.connections.popLast() {
             if connection.isUsable {
                 connection.isReused = true
                 done(.success(connection))
@@ -143,8 +149,15 @@ final class LoopPool: @unchecked Sendable {
     func release(_ connection: UpstreamConnection) {
         guard connection.isUsable else { return }
         connection.setReading(true)
-        if idle[connection.endpoint, default: []].count < owner.maxIdlePerEndpoint {
-            idle[connection.endpoint, default: []].append(connection)
+        let list: IdleList
+        if let known = idle[connection.endpoint] {
+            list = known
+        } else {
+            list = IdleList()
+            idle[connection.endpoint] = list
+        }
+        if list.connections.count < owner.maxIdlePerEndpoint {
+            list.connections.append(connection)
         } else {
             connection.close()
         }
@@ -152,13 +165,13 @@ final class LoopPool: @unchecked Sendable {
 
     /// Drops a closed connection from the idle list.
     func forget(_ connection: UpstreamConnection) {
-        guard var list = idle[connection.endpoint], let index = list.firstIndex(where: { $0 === connection }) else { return }
-        list.remove(at: index)
-        idle[connection.endpoint] = list
+        guard let list = idle[connection.endpoint],
+              let index = list.connections.firstIndex(where: { $0 === connection }) else { return }
+        list.connections.remove(at: index)
     }
 
     func closeAll() {
-        let all = idle.values.flatMap { $0 }
+        let all = idle.values.flatMap(\.connections)
         idle.removeAll()
         for connection in all { connection.close() }
     }
