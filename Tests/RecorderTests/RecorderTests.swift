@@ -46,6 +46,25 @@ struct RecorderTests {
         #expect(recent.first == records[49])
     }
 
+    /// Text is bound from one buffer per row without a copy: every row of a batch must read
+    /// back with its own values (empty, missing, non-ASCII, long), none with a neighbour's.
+    @Test func everyRowOfABatchKeepsItsOwnText() async throws {
+        let store = try openStore()
+        let records = (0..<12).map { index -> CallRecord in
+            var record = Self.record(index, source: index % 3 == 0 ? "" : "agent-\(index)-é", model: index % 4 == 0 ? nil : "model-\(index)")
+            record.errorMessage = index % 2 == 0 ? nil : String(repeating: "ü\(index)", count: index * 40)
+            record.blockedBy = index == 5 ? "" : nil
+            record.tags = index % 5 == 0 ? [:] : ["k\(index)": "v\(index)"]
+            record.rules = (0..<index % 3).map { "rule:\($0)" }
+            record.sessionID = index == 7 ? "session-7" : nil
+            return record
+        }
+        try await store.insert(records)
+        for record in records {
+            #expect(try await store.record(id: record.id) == record)
+        }
+    }
+
     @Test func fullQueueDropsAndCountsWithoutBlocking() async throws {
         let store = try openStore()
         let recorder = Recorder(store: store, queueCapacity: 10)

@@ -37,23 +37,29 @@ enum CallRow {
         return StatementArguments(values)
     }
 
-    /// Binds a record straight to the insert statement: no intermediate `DatabaseValue`s,
-    /// which is most of the cost of a row at tens of thousands of rows a second.
-    static func bind(_ record: CallRecord, to statement: OpaquePointer) {
+    /// A row's text values, one after another, kept for the step that reads them.
+    struct TextBuffer {
+        var bytes: [UInt8] = []
+        var values: [(parameter: Int32, start: Int, count: Int)] = []
+    }
+
+    /// Binds a record straight to the insert statement and runs it: no intermediate
+    /// `DatabaseValue`s, which were most of the cost of a row at tens of thousands of rows a
+    /// second. Text goes into `texts` and is bound from there without a copy (SQLite would
+    /// otherwise allocate and copy each of a row's strings); the bindings point into it until
+    /// the statement is reset and bound again, which the caller does before `texts` changes.
+    static func insert(_ record: CallRecord, with statement: OpaquePointer, texts: inout TextBuffer) -> Int32 {
+        texts.bytes.removeAll(keepingCapacity: true)
+        texts.values.removeAll(keepingCapacity: true)
         let usage = record.usage
         let cost = record.cost
         var index: Int32 = 0
         func text(_ value: String?) {
             index += 1
-            guard var value else { sqlite3_bind_null(statement, index); return }
-            value.withUTF8 { bytes in
-                guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                    _ = sqlite3_bind_text(statement, index, "", 0, transient)
-                    return
-                }
-                _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                      Int32(bytes.count), transient)
-            }
+            guard let value else { sqlite3_bind_null(statement, index); return }
+            let start = texts.bytes.count
+            texts.bytes.append(contentsOf: value.utf8)
+            texts.values.append((index, start, texts.bytes.count - start))
         }
         func int(_ value: Int64?) {
             index += 1
@@ -78,10 +84,18 @@ enum CallRow {
         int(analysis?.historyTokens); int(analysis?.queryTokens); int(analysis?.whitespaceWasteTokens)
         int(analysis?.fillerWasteTokens); int(analysis?.repeatedWasteTokens); int(analysis?.emptyMessages)
         int(analysis?.messageCount); int(analysis?.complexity); int(analysis.map { $0.exactTokens ? 1 : 0 })
+        return texts.bytes.withUnsafeBytes { bytes -> Int32 in
+            for value in texts.values {
+                // An empty string still binds as text (not NULL): any valid pointer will do.
+                let pointer = value.count == 0 ? emptyText : bytes.baseAddress!.advanced(by: value.start)
+                sqlite3_bind_text(statement, value.parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
+            }
+            return sqlite3_step(statement)
+        }
     }
 
-    /// SQLite copies bound text before `bind` returns.
-    static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// A valid address for empty text.
+    private static var emptyText: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
 
     static func record(from row: Row) -> CallRecord {
         var usage = Usage(

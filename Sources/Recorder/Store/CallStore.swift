@@ -71,16 +71,20 @@ public final class CallStore: Sendable {
     static func insert(_ records: [CallRecord], into db: Database) throws {
         let statement = try db.cachedStatement(sql: CallRow.insertSQL)
         let handle = statement.sqliteStatement
+        // Text is bound without a copy from `texts` (see `CallRow.insert`): no binding may
+        // outlive this function.
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        var texts = CallRow.TextBuffer()
         for record in records {
             sqlite3_reset(handle)
-            CallRow.bind(record, to: handle)
-            let code = sqlite3_step(handle)
+            let code = CallRow.insert(record, with: handle, texts: &texts)
             guard code == SQLITE_DONE else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
         }
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
         try invalidateRollups(of: records, in: db)
     }
 
