@@ -61,7 +61,11 @@ public enum ComplexityScorer {
     /// Lines that start (after spaces) with a one-character number and "." or ")": "1.", "2)".
     static func numberedLines(_ query: [UInt8]) -> Int {
         var count = 0
-        for line in query.split(separator: UInt8(ascii: "\n")) {
+        var lineStart = query.startIndex
+        while lineStart < query.endIndex {
+            let lineEnd = query[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? query.endIndex
+            let line = query[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
             let trimmed = line.drop { $0 == UInt8(ascii: " ") }
             guard let head = trimmed.first else { continue }
             let rest: ArraySlice<UInt8>

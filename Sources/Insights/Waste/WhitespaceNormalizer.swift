@@ -6,9 +6,11 @@
 public enum WhitespaceNormalizer {
     /// The normalised text and the UTF-8 offset of the first change, or nil if nothing changes.
     public static func normalize(_ text: String) -> (text: String, firstChange: Int)? {
+        // Nothing to do without a double space/tab, a space before a line break, a blank line or
+        // edge whitespace: the common case, decided on the string's own bytes without a copy.
+        var text = text
+        guard text.withUTF8({ mayChange($0) }) else { return nil }
         let bytes = Array(text.utf8)
-        // Nothing to do without a double space/tab, a space before a line break, a blank line or edge whitespace.
-        guard mayChange(bytes) else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var blankLines = 0
@@ -57,7 +59,7 @@ public enum WhitespaceNormalizer {
     @inline(__always)
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
-    static func mayChange(_ bytes: [UInt8]) -> Bool {
+    static func mayChange(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, let last = bytes.last else { return false }
         if isBlank(last) || first == 0x0A || first == 0x0D { return true }
         if bytes.count >= 2, bytes[bytes.count - 2] == 0x0A, last == 0x0A { return true }

@@ -26,8 +26,8 @@ public enum PromptExtractor {
             content.messageCount += 1
             let role = openAIRole(message["role"]?.stringValue)
             let kind: PromptSegment.Kind = role == .tool ? .toolResult : .text
-            for text in texts(message["content"]) {
-                content.segments.append(PromptSegment(role: role, kind: kind, text: text, messageIndex: role == .system ? index : index))
+            forEachText(in: message["content"]) { text in
+                content.segments.append(PromptSegment(role: role, kind: kind, text: text, messageIndex: index))
             }
             for call in message["tool_calls"]?.arrayValue ?? [] {
                 let function = call["function"]
@@ -51,7 +51,7 @@ public enum PromptExtractor {
             content.messageCount += 1
             switch item["type"]?.stringValue {
             case "function_call_output", "custom_tool_call_output", "computer_call_output":
-                for text in texts(item["output"]) {
+                forEachText(in: item["output"]) { text in
                     content.segments.append(PromptSegment(role: .tool, kind: .toolResult, text: text, messageIndex: index))
                 }
             case "function_call", "custom_tool_call":
@@ -62,7 +62,7 @@ public enum PromptExtractor {
                 continue
             default:
                 let role = openAIRole(item["role"]?.stringValue)
-                for text in texts(item["content"]) {
+                forEachText(in: item["content"]) { text in
                     content.segments.append(PromptSegment(role: role, text: text, messageIndex: index))
                 }
             }
@@ -90,7 +90,7 @@ public enum PromptExtractor {
 
     static func anthropic(_ body: JSONValue, into content: inout PromptContent) {
         tools(body["tools"], into: &content) { $0 }
-        for text in texts(body["system"]) {
+        forEachText(in: body["system"]) { text in
             content.segments.append(PromptSegment(role: .system, text: text, messageIndex: -1))
         }
         for (index, message) in (body["messages"]?.arrayValue ?? []).enumerated() {
@@ -107,7 +107,7 @@ public enum PromptExtractor {
                         content.segments.append(PromptSegment(role: role, text: text, messageIndex: index))
                     }
                 case "tool_result":
-                    for text in texts(block["content"]) {
+                    forEachText(in: block["content"]) { text in
                         content.segments.append(PromptSegment(role: .tool, kind: .toolResult, text: text, messageIndex: index))
                     }
                 case "tool_use":
@@ -164,16 +164,20 @@ public enum PromptExtractor {
 
     /// Text of a content field: a string, or the `text` of each part of a list of parts
     /// (`{"type":"text","text":...}`, `input_text`, `output_text`), recursively for nested results.
-    static func texts(_ value: JSONValue?) -> [String] {
-        guard let value else { return [] }
-        if let text = value.stringValue { return text.isEmpty ? [] : [text] }
-        guard let parts = value.arrayValue else { return [] }
-        var result: [String] = []
-        for part in parts {
-            if let text = part.stringValue { result.append(text); continue }
-            if let text = part["text"]?.stringValue { result.append(text); continue }
-            if let nested = part["content"] { result += texts(nested) }
+    /// Calls `visit` with each non-empty text of a content value: the string itself, or each
+    /// part's string or `text`, nested `content` included.
+    static func forEachText(in value: JSONValue?, _ visit: (String) -> Void) {
+        guard let value else { return }
+        if let text = value.stringValue {
+            if !text.isEmpty { visit(text) }
+            return
         }
-        return result.filter { !$0.isEmpty }
+        for part in value.arrayValue ?? [] {
+            if let text = part.stringValue ?? part["text"]?.stringValue {
+                if !text.isEmpty { visit(text) }
+            } else if let nested = part["content"] {
+                forEachText(in: nested, visit)
+            }
+        }
     }
 }
