@@ -54,6 +54,7 @@ public struct JSONReader {
             names.firstIndex { key.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
         }
         var found: [(name: Int, valueRange: Range<Int>)] = []
+        found.reserveCapacity(names.count)
         try walkTopLevelMembers(bytes) { (keyRange, valueRange) throws(JSONSyntaxError) in
             let raw = UnsafeRawBufferPointer(rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)])
             // An escaped name ("\u0075sage") is legal JSON: decoded before it is compared.

@@ -177,6 +177,7 @@ public struct UsageTracker: Sendable {
         body.withUnsafeBytes { buffer -> Usage? in
             guard let members = try? JSONReader.topLevelMembers(buffer, named: usageMembers) else { return nil }
             var object = JSONObject()
+            object.entries.reserveCapacity(members.count)
             for member in members {
                 if let value = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: buffer[member.valueRange])) {
                     object.entries.append((usageMembers[member.name].description, value))
