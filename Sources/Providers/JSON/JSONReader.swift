@@ -377,16 +377,10 @@ public struct JSONReader {
     @inline(__always)
     private func plainRunEnd(from start: Int) -> Int {
         var index = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
         while index + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // Per byte, the high bit marks a zero byte (quote, backslash) or one below 0x20.
-            // Borrows can mark bytes after a real match, never before: the lowest mark is right.
-            let marks = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word)
-                & 0x8080_8080_8080_8080
-            if marks != 0 { return index + marks.trailingZeroBitCount >> 3 }
+            let word = ByteWord(bytes, at: index)
+            let marks = word.marks(equalTo: UInt8(ascii: "\"")) | word.marks(equalTo: UInt8(ascii: "\\")) | word.marks(below: 0x20)
+            if marks != 0 { return index + ByteWord.firstMarked(marks) }
             index += 8
         }
         while index < bytes.count {

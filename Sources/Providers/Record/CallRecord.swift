@@ -64,125 +64,105 @@ public struct CallRecord: Sendable, Equatable {
     public var id: String {
         get { box.fields.id }
         _modify { yield &fields.id }
-        set { fields.id = newValue }
     }
 
     /// Microseconds since the Unix epoch, UTC.
     public var timestampMicros: Int64 {
         get { box.fields.timestampMicros }
         _modify { yield &fields.timestampMicros }
-        set { fields.timestampMicros = newValue }
     }
 
     public var provider: String {
         get { box.fields.provider }
         _modify { yield &fields.provider }
-        set { fields.provider = newValue }
     }
 
     public var endpoint: String {
         get { box.fields.endpoint }
         _modify { yield &fields.endpoint }
-        set { fields.endpoint = newValue }
     }
 
     public var requestedModel: String? {
         get { box.fields.requestedModel }
         _modify { yield &fields.requestedModel }
-        set { fields.requestedModel = newValue }
     }
 
     /// The model after routing, refined to the id the provider reported when it did.
     public var model: String? {
         get { box.fields.model }
         _modify { yield &fields.model }
-        set { fields.model = newValue }
     }
 
     public var source: String {
         get { box.fields.source }
         _modify { yield &fields.source }
-        set { fields.source = newValue }
     }
 
     public var tags: [String: String] {
         get { box.fields.tags }
         _modify { yield &fields.tags }
-        set { fields.tags = newValue }
     }
 
     public var stream: Bool {
         get { box.fields.stream }
         _modify { yield &fields.stream }
-        set { fields.stream = newValue }
     }
 
     public var statusCode: Int {
         get { box.fields.statusCode }
         _modify { yield &fields.statusCode }
-        set { fields.statusCode = newValue }
     }
 
     public var outcome: Outcome {
         get { box.fields.outcome }
         _modify { yield &fields.outcome }
-        set { fields.outcome = newValue }
     }
 
     public var blockedBy: String? {
         get { box.fields.blockedBy }
         _modify { yield &fields.blockedBy }
-        set { fields.blockedBy = newValue }
     }
 
     public var usage: Usage {
         get { box.fields.usage }
         _modify { yield &fields.usage }
-        set { fields.usage = newValue }
     }
 
     /// Nil when the model is not in the price table: unpriced, never $0.
     public var cost: CostBreakdown? {
         get { box.fields.cost }
         _modify { yield &fields.cost }
-        set { fields.cost = newValue }
     }
 
     public var latencyMs: Double {
         get { box.fields.latencyMs }
         _modify { yield &fields.latencyMs }
-        set { fields.latencyMs = newValue }
     }
 
     public var ttftMs: Double? {
         get { box.fields.ttftMs }
         _modify { yield &fields.ttftMs }
-        set { fields.ttftMs = newValue }
     }
 
     public var overheadMs: Double {
         get { box.fields.overheadMs }
         _modify { yield &fields.overheadMs }
-        set { fields.overheadMs = newValue }
     }
 
     public var attempts: Int {
         get { box.fields.attempts }
         _modify { yield &fields.attempts }
-        set { fields.attempts = newValue }
     }
 
     public var policyVersion: String {
         get { box.fields.policyVersion }
         _modify { yield &fields.policyVersion }
-        set { fields.policyVersion = newValue }
     }
 
     /// A short reason when the call failed (the provider's error message, or TokenLens's).
     public var errorMessage: String? {
         get { box.fields.errorMessage }
         _modify { yield &fields.errorMessage }
-        set { fields.errorMessage = newValue }
     }
 
     /// Every policy rule that acted on the call, in order (`alias:gpt-4`, `fallback:claude-opus-4-6`,
@@ -190,14 +170,12 @@ public struct CallRecord: Sendable, Equatable {
     public var rules: [String] {
         get { box.fields.rules }
         _modify { yield &fields.rules }
-        set { fields.rules = newValue }
     }
 
     /// The output cap the request set (for output utilisation), if any.
     public var maxOutputTokens: Int64? {
         get { box.fields.maxOutputTokens }
         _modify { yield &fields.maxOutputTokens }
-        set { fields.maxOutputTokens = newValue }
     }
 
     /// The session the caller named (`X-TokenLens-Session`), if any; sessions are otherwise
@@ -205,7 +183,6 @@ public struct CallRecord: Sendable, Equatable {
     public var sessionID: String? {
         get { box.fields.sessionID }
         _modify { yield &fields.sessionID }
-        set { fields.sessionID = newValue }
     }
 
     /// A hash of the request (model, canonical body, source): the same request repeated within
@@ -213,28 +190,24 @@ public struct CallRecord: Sendable, Equatable {
     public var fingerprint: String? {
         get { box.fields.fingerprint }
         _modify { yield &fields.fingerprint }
-        set { fields.fingerprint = newValue }
     }
 
     /// Prompt heatmap and waste, when the request was analysed.
     public var analysis: RequestAnalysis? {
         get { box.fields.analysis }
         _modify { yield &fields.analysis }
-        set { fields.analysis = newValue }
     }
 
     /// Guardrail findings that warned (masked samples), e.g. `pii.email: j***@e***.com`.
     public var findings: [String] {
         get { box.fields.findings }
         _modify { yield &fields.findings }
-        set { fields.findings = newValue }
     }
 
     /// Reported through `POST /api/ingest` rather than proxied.
     public var ingested: Bool {
         get { box.fields.ingested }
         _modify { yield &fields.ingested }
-        set { fields.ingested = newValue }
     }
 
     public init(id: String, timestampMicros: Int64, provider: String, endpoint: String,

@@ -59,15 +59,10 @@ public struct SSEParser: Sendable {
     /// eight bytes per step: event lines are long JSON payloads.
     static func lineEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         var index = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
         while index + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let lf = word ^ (ones &* 0x0A)
-            let cr = word ^ (ones &* 0x0D)
-            // Per byte, the high bit marks a zero byte of `lf` or `cr`; borrows can mark bytes
-            // after a real match, never before, so the lowest mark is right.
-            let marks = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & 0x8080_8080_8080_8080
-            if marks != 0 { return index + marks.trailingZeroBitCount / 8 }
+            let word = ByteWord(bytes, at: index)
+            let marks = word.marks(equalTo: 0x0A) | word.marks(equalTo: 0x0D)
+            if marks != 0 { return index + ByteWord.firstMarked(marks) }
             index += 8
         }
         while index < bytes.count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
