@@ -57,6 +57,10 @@ public struct CallRecord: Sendable, Equatable {
         }
     }
 
+    // One get/_modify pair per field below, written out rather than `@dynamicMemberLookup`
+    // over `Fields`: records are read and changed from other modules on the proxy path, where
+    // an explicit accessor inlines and a key-path subscript may not.
+
     public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }

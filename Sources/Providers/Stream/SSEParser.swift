@@ -37,12 +37,8 @@ public struct SSEParser: Sendable {
                 // The whole line is in this feed: read in place, not copied.
                 processLine(piece, onEvent: onEvent)
             } else {
-                var pending: [UInt8] = []
-                swap(&pending, &line)
-                pending.append(contentsOf: piece)
-                pending.withUnsafeBytes { processLine($0, onEvent: onEvent) }
-                pending.removeAll(keepingCapacity: true)
-                swap(&pending, &line)
+                line.append(contentsOf: piece)
+                processBufferedLine(onEvent: onEvent)
             }
             index = end + 1
             if bytes[end] == 0x0D {
@@ -73,12 +69,20 @@ public struct SSEParser: Sendable {
     /// blank line).
     public mutating func finish(onEvent: (borrowing Event) -> Void) {
         if !line.isEmpty {
-            var pending: [UInt8] = []
-            swap(&pending, &line)
-            pending.withUnsafeBytes { processLine($0, onEvent: onEvent) }
+            processBufferedLine(onEvent: onEvent)
         }
         if event.hasData { onEvent(event) }
         event = Event()
+    }
+
+    /// Processes the line that was assembled across feeds, and empties the buffer (keeping
+    /// its storage). It is moved out first: processing changes `self`.
+    private mutating func processBufferedLine(onEvent: (borrowing Event) -> Void) {
+        var buffered: [UInt8] = []
+        swap(&buffered, &line)
+        buffered.withUnsafeBytes { processLine($0, onEvent: onEvent) }
+        buffered.removeAll(keepingCapacity: true)
+        swap(&buffered, &line)
     }
 
     private mutating func processLine(_ line: UnsafeRawBufferPointer, onEvent: (borrowing Event) -> Void) {
