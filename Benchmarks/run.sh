@@ -19,5 +19,5 @@ fi
 mkdir -p Benchmarks/results
 FLOOR_BIN=${TOKENLENS_FLOOR_BIN:-$PWD/.build/release/tokenlens-forward-floor}
 [ -x "$FLOOR_BIN" ] || swift build -c release --product tokenlens-forward-floor
-python3 Benchmarks/proxy/proxy_bench.py --tokenlens "$TOKENLENS_BIN" --floor "$FLOOR_BIN" "$@" | tee Benchmarks/results/proxy.md
+python3 Benchmarks/proxy/proxy_bench.py --tokenlens "$TOKENLENS_BIN" --floor "$FLOOR_BIN" --floor-http "$@" | tee Benchmarks/results/proxy.md
 "$TOKENLENS_BENCH_BIN" all | tee Benchmarks/results/inprocess.md

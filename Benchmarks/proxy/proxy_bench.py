@@ -4,8 +4,9 @@ nginx as a plain reverse proxy (the reference: what forwarding alone costs on th
 through TokenLens, in one run, at 1, 16 and 64 connections, for a JSON and an SSE response.
 Reports requests/s, p50/p99 latency, the latency each proxy adds, throughput relative to
 direct, and the daemon's peak RSS. With --floor, also through tokenlens-forward-floor (bytes
-forwarded on SwiftNIO with no HTTP model: what the event loops and the kernel cost). Prints
-Markdown tables."""
+forwarded on SwiftNIO with no HTTP model: what the event loops and the kernel cost), and with
+--floor-http also through the floor with NIO's own HTTP/1 codecs on both connections (what any
+proxy that reads HTTP on SwiftNIO pays before doing anything). Prints Markdown tables."""
 import argparse
 import os
 import re
@@ -138,6 +139,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", default="1,16,64")
     parser.add_argument("--floor", help="path of tokenlens-forward-floor, to measure it too")
+    parser.add_argument("--floor-http", action="store_true",
+                        help="with --floor, also measure the floor with NIO's HTTP/1 codecs (--http)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tokenlens-bench-"))
     ngx_port = free_port()
@@ -156,7 +159,7 @@ def main():
         f'[storage]\npath = "{work}/data"\n[providers.openai]\nbase_url = "http://127.0.0.1:{ngx_port}"\n')
     daemon = subprocess.Popen([args.tokenlens, "daemon", "--config", str(work / "config.toml"), "--port", "0",
                                "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    floor = None
+    floor = http_floor = None
     try:
         line = daemon.stdout.readline()
         proxy = re.search(r"TOKENLENS_READY (\S+)", line).group(1)
@@ -167,6 +170,11 @@ def main():
                                  stderr=subprocess.DEVNULL) if args.floor else None
         if floor:
             wait_port(floor_port)
+        http_floor_port = free_port() if args.floor and args.floor_http else None
+        http_floor = subprocess.Popen([args.floor, "--http", str(ngx_port), str(http_floor_port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if http_floor_port else None
+        if http_floor:
+            wait_port(http_floor_port)
         sampler = RSSSampler(daemon.pid)
         sampler.start()
         rows = []
@@ -175,7 +183,8 @@ def main():
             direct_url = f"http://127.0.0.1:{ngx_port}{path}"
             reference_url = f"http://127.0.0.1:{ref_port}{path}"
             proxy_url = f"{proxy}/proxy/openai{path}"
-            urls = [direct_url, reference_url, proxy_url] + ([f"http://127.0.0.1:{floor_port}{path}"] if floor else [])
+            urls = [direct_url, reference_url, proxy_url] + ([f"http://127.0.0.1:{floor_port}{path}"] if floor else []) \
+                + ([f"http://127.0.0.1:{http_floor_port}{path}"] if http_floor else [])
             wrk(proxy_url, script, 4, 2)  # warm up pools and caches
             wrk(reference_url, script, 4, 2)
             for connections in [int(c) for c in args.connections.split(",")]:
@@ -197,9 +206,10 @@ def main():
     finally:
         daemon.terminate()
         daemon.wait(timeout=30)
-        if floor:
-            floor.terminate()
-            floor.wait(timeout=10)
+        for forwarder in (floor, http_floor):
+            if forwarder:
+                forwarder.terminate()
+                forwarder.wait(timeout=10)
         for server in (nginx, reference):
             server.terminate()
             server.wait(timeout=10)
@@ -217,6 +227,10 @@ def main():
     if args.floor:
         print_against_direct(rows, 5, "floor", "The floor: tokenlens-forward-floor (request and response bytes "
                              "forwarded on SwiftNIO, framed by Content-Length, no HTTP model), same runs.")
+    if args.floor and args.floor_http:
+        print_against_direct(rows, 6, "floor --http", "The floor with NIO's HTTP/1 codecs on both connections "
+                             "(`tokenlens-forward-floor --http`: requests and responses parsed into HTTPRequestHead "
+                             "and HTTPResponseHead, nothing else), same runs.")
     print(f"\nTime to first byte of an SSE response, one keep-alive connection, 300 requests (median of {args.rounds} "
           f"alternating rounds): direct p50 "
           f"{ttfb_direct[0]:.3f} ms / p99 {ttfb_direct[1]:.3f} ms; through TokenLens p50 {ttfb_proxied[0]:.3f} ms / "

@@ -48,6 +48,23 @@ struct JSONStringScanTests {
         }
     }
 
+    /// Long member names providers repeat come from a table of literals: a known name, the
+    /// same name escaped, a near miss of the same length and an unknown long name must all read
+    /// as what they spell, and keep their values.
+    @Test func longMemberNamesReadAsTheySpell() throws {
+        let body = #"{"prompt_tokens_details":1,"prompt_tokens_detailz":2,"completion_tokens_details":3,"#
+            + #""a_member_name_nobody_uses_here":4,"cache_read_input_tokens":{"reasoning_tokens":5},"short":6}"#
+        guard case .object(let object) = try JSONReader.parse(Array(body.utf8)) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.entries.map(\.key) == ["prompt_tokens_details", "prompt_tokens_detailz", "completion_tokens_details",
+                                              "a_member_name_nobody_uses_here", "cache_read_input_tokens", "short"])
+        #expect(object["prompt_tokens_detailz"] == .int(2))
+        #expect(object["completion_tokens_details"] == .int(3))
+        #expect(object["cache_read_input_tokens"]?["reasoning_tokens"] == .int(5))
+    }
+
     @Test func membersByNameMatchRawAndEscapedNamesOnlyAtTheTop() throws {
         let body = #"{"id":"x","usage":{"model":"inner"},"mod\u0065l":"gpt-5","models":[1],"n":2}"#
         let found = try Array(body.utf8).withUnsafeBytes { bytes in

@@ -90,10 +90,11 @@ final class ProxyExchange: UpstreamResponseHandler {
         generation += 1
         phase = .waiting
         retriedStaleConnection = false
-        // The first attempt starts from the draft the record was made from in `init`.
+        // The first attempt starts from the draft the record was made from in `init`. The
+        // record shares its storage with the draft: a write, even of the same value, copies it.
         if attemptIndex > 0 { record = plan.draft }
-        record.model = model
-        record.attempts = attemptIndex + 1
+        if record.model != model { record.model = model }
+        if record.attempts != attemptIndex + 1 { record.attempts = attemptIndex + 1 }
         if !failedRules.isEmpty { record.rules += failedRules }
         attemptClock = Stopwatch()
         guard let endpoint = pool.endpoint(for: baseURL) else {

@@ -10,8 +10,20 @@ import NIOCore
 enum RequestFingerprint {
     static func of(body: ByteBuffer, model: String?, source: String) -> String {
         var hasher = FingerprintHasher()
-        var prefix = (model ?? "") + "\u{0}" + source + "\u{0}"
-        prefix.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+        // The prefix "model NUL source NUL" is hashed as one run, as it always was, but put
+        // together on the stack rather than in a concatenated string.
+        var model = model ?? ""
+        var source = source
+        let length = model.utf8.count + source.utf8.count + 2
+        withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { prefix in
+            var end = 0
+            model.withUTF8 { prefix[end..<(end + $0.count)].copyBytes(from: $0); end += $0.count }
+            prefix[end] = 0
+            end += 1
+            source.withUTF8 { prefix[end..<(end + $0.count)].copyBytes(from: $0); end += $0.count }
+            prefix[end] = 0
+            hasher.update(UnsafeRawBufferPointer(prefix))
+        }
         body.withUnsafeReadableBytes { hasher.update($0) }
         return hasher.hexDigest()
     }

@@ -145,7 +145,7 @@ public struct JSONReader {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try readString()
+            let key = try readMemberName()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after member name") }
             offset += 1
@@ -188,6 +188,20 @@ public struct JSONReader {
             default: throw error("expected `,` or `]` in array")
             }
         }
+    }
+
+    /// Reads a member name: a string, handed out from `KnownMemberNames` when it is a long one
+    /// that provider bodies repeat.
+    private mutating func readMemberName() throws(JSONSyntaxError) -> String {
+        let start = offset + 1
+        let end = plainRunEnd(from: start)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let spelled = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            offset = end + 1
+            return KnownMemberNames.name(spelled) ?? String(decoding: spelled, as: UTF8.self)
+        }
+        // Escapes (or a control character, an error): the general path.
+        return try readString()
     }
 
     /// Reads a string starting at the opening quote, decoding escapes.

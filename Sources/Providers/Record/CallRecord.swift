@@ -9,47 +9,50 @@ import Foundation
 /// where it now retains one box. Changing a field copies the box only when it is shared.
 public struct CallRecord: Sendable, Equatable {
     /// The stored fields (their `==` is synthesised).
+    @usableFromInline
     struct Fields: Equatable {
-        var id: String
-        var timestampMicros: Int64
-        var provider: String
-        var endpoint: String
-        var requestedModel: String?
-        var model: String?
-        var source: String
-        var tags: [String: String]
-        var stream: Bool
-        var statusCode: Int
-        var outcome: Outcome
-        var blockedBy: String?
-        var usage: Usage
-        var cost: CostBreakdown?
-        var latencyMs: Double
-        var ttftMs: Double?
-        var overheadMs: Double
-        var attempts: Int
-        var policyVersion: String
-        var errorMessage: String?
-        var rules: [String] = []
-        var maxOutputTokens: Int64?
-        var sessionID: String?
-        var fingerprint: String?
-        var analysis: RequestAnalysis?
-        var findings: [String] = []
-        var ingested = false
+        @usableFromInline var id: String
+        @usableFromInline var timestampMicros: Int64
+        @usableFromInline var provider: String
+        @usableFromInline var endpoint: String
+        @usableFromInline var requestedModel: String?
+        @usableFromInline var model: String?
+        @usableFromInline var source: String
+        @usableFromInline var tags: [String: String]
+        @usableFromInline var stream: Bool
+        @usableFromInline var statusCode: Int
+        @usableFromInline var outcome: Outcome
+        @usableFromInline var blockedBy: String?
+        @usableFromInline var usage: Usage
+        @usableFromInline var cost: CostBreakdown?
+        @usableFromInline var latencyMs: Double
+        @usableFromInline var ttftMs: Double?
+        @usableFromInline var overheadMs: Double
+        @usableFromInline var attempts: Int
+        @usableFromInline var policyVersion: String
+        @usableFromInline var errorMessage: String?
+        @usableFromInline var rules: [String] = []
+        @usableFromInline var maxOutputTokens: Int64?
+        @usableFromInline var sessionID: String?
+        @usableFromInline var fingerprint: String?
+        @usableFromInline var analysis: RequestAnalysis?
+        @usableFromInline var findings: [String] = []
+        @usableFromInline var ingested = false
     }
 
     /// Never mutated while shared: `fields` copies it first, so a box is read-only once a
     /// second record refers to it.
+    @usableFromInline
     final class Box: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
     }
 
-    private var box: Box
+    @usableFromInline var box: Box
 
     /// The fields for changing, copied out of a shared box first.
-    private var fields: Fields {
+    @inlinable
+    var fields: Fields {
         get { box.fields }
         _modify {
             if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
@@ -58,112 +61,134 @@ public struct CallRecord: Sendable, Equatable {
     }
 
     // One get/_modify pair per field below, written out rather than `@dynamicMemberLookup`
-    // over `Fields`: records are read and changed from other modules on the proxy path, where
-    // an explicit accessor inlines and a key-path subscript may not.
+    // over `Fields`, and inlinable: records are read and changed from other modules on the
+    // proxy path. A `_modify` that is not inlined there runs as a coroutine whose frame (it
+    // holds the nested `fields` access) does not fit the caller's fixed buffer, so every
+    // field written from another module cost a malloc and a free.
 
     public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }
 
+    @inlinable
     public var id: String {
         get { box.fields.id }
         _modify { yield &fields.id }
     }
 
     /// Microseconds since the Unix epoch, UTC.
+    @inlinable
     public var timestampMicros: Int64 {
         get { box.fields.timestampMicros }
         _modify { yield &fields.timestampMicros }
     }
 
+    @inlinable
     public var provider: String {
         get { box.fields.provider }
         _modify { yield &fields.provider }
     }
 
+    @inlinable
     public var endpoint: String {
         get { box.fields.endpoint }
         _modify { yield &fields.endpoint }
     }
 
+    @inlinable
     public var requestedModel: String? {
         get { box.fields.requestedModel }
         _modify { yield &fields.requestedModel }
     }
 
     /// The model after routing, refined to the id the provider reported when it did.
+    @inlinable
     public var model: String? {
         get { box.fields.model }
         _modify { yield &fields.model }
     }
 
+    @inlinable
     public var source: String {
         get { box.fields.source }
         _modify { yield &fields.source }
     }
 
+    @inlinable
     public var tags: [String: String] {
         get { box.fields.tags }
         _modify { yield &fields.tags }
     }
 
+    @inlinable
     public var stream: Bool {
         get { box.fields.stream }
         _modify { yield &fields.stream }
     }
 
+    @inlinable
     public var statusCode: Int {
         get { box.fields.statusCode }
         _modify { yield &fields.statusCode }
     }
 
+    @inlinable
     public var outcome: Outcome {
         get { box.fields.outcome }
         _modify { yield &fields.outcome }
     }
 
+    @inlinable
     public var blockedBy: String? {
         get { box.fields.blockedBy }
         _modify { yield &fields.blockedBy }
     }
 
+    @inlinable
     public var usage: Usage {
         get { box.fields.usage }
         _modify { yield &fields.usage }
     }
 
     /// Nil when the model is not in the price table: unpriced, never $0.
+    @inlinable
     public var cost: CostBreakdown? {
         get { box.fields.cost }
         _modify { yield &fields.cost }
     }
 
+    @inlinable
     public var latencyMs: Double {
         get { box.fields.latencyMs }
         _modify { yield &fields.latencyMs }
     }
 
+    @inlinable
     public var ttftMs: Double? {
         get { box.fields.ttftMs }
         _modify { yield &fields.ttftMs }
     }
 
+    @inlinable
     public var overheadMs: Double {
         get { box.fields.overheadMs }
         _modify { yield &fields.overheadMs }
     }
 
+    @inlinable
     public var attempts: Int {
         get { box.fields.attempts }
         _modify { yield &fields.attempts }
     }
 
+    @inlinable
     public var policyVersion: String {
         get { box.fields.policyVersion }
         _modify { yield &fields.policyVersion }
     }
 
     /// A short reason when the call failed (the provider's error message, or TokenLens's).
+    @inlinable
     public var errorMessage: String? {
         get { box.fields.errorMessage }
         _modify { yield &fields.errorMessage }
@@ -171,12 +196,14 @@ public struct CallRecord: Sendable, Equatable {
 
     /// Every policy rule that acted on the call, in order (`alias:gpt-4`, `fallback:claude-opus-4-6`,
     /// `warn:source_limit:agent.daily`, ...); `blockedBy` names the one that refused it.
+    @inlinable
     public var rules: [String] {
         get { box.fields.rules }
         _modify { yield &fields.rules }
     }
 
     /// The output cap the request set (for output utilisation), if any.
+    @inlinable
     public var maxOutputTokens: Int64? {
         get { box.fields.maxOutputTokens }
         _modify { yield &fields.maxOutputTokens }
@@ -184,6 +211,7 @@ public struct CallRecord: Sendable, Equatable {
 
     /// The session the caller named (`X-TokenLens-Session`), if any; sessions are otherwise
     /// inferred from timing.
+    @inlinable
     public var sessionID: String? {
         get { box.fields.sessionID }
         _modify { yield &fields.sessionID }
@@ -191,24 +219,28 @@ public struct CallRecord: Sendable, Equatable {
 
     /// A hash of the request (model, canonical body, source): the same request repeated within
     /// seconds is a retry loop.
+    @inlinable
     public var fingerprint: String? {
         get { box.fields.fingerprint }
         _modify { yield &fields.fingerprint }
     }
 
     /// Prompt heatmap and waste, when the request was analysed.
+    @inlinable
     public var analysis: RequestAnalysis? {
         get { box.fields.analysis }
         _modify { yield &fields.analysis }
     }
 
     /// Guardrail findings that warned (masked samples), e.g. `pii.email: j***@e***.com`.
+    @inlinable
     public var findings: [String] {
         get { box.fields.findings }
         _modify { yield &fields.findings }
     }
 
     /// Reported through `POST /api/ingest` rather than proxied.
+    @inlinable
     public var ingested: Bool {
         get { box.fields.ingested }
         _modify { yield &fields.ingested }

@@ -102,11 +102,14 @@ public final class Recorder: Sendable {
                 try? await Task.sleep(for: linger)
                 batch += queue.takeAvailable(limit: batchLimit - batch.count)
             }
-            await write(batch.map { pending in
-                var record = pending.record
-                pending.complete?(&record)
-                return record
-            })
+            // Completed in place: by now the queue holds the only reference to most records,
+            // so the analysis is written into them rather than into a copy.
+            let records = batch.indices.map { index in
+                if let complete = batch[index].complete { complete(&batch[index].record) }
+                return batch[index].record
+            }
+            batch.removeAll()  // the request bodies the analyses held are freed before the write, not after
+            await write(records)
         }
     }
 
