@@ -52,7 +52,7 @@ struct JSONStringScanTests {
     /// same name escaped, a near miss of the same length and an unknown long name must all read
     /// as what they spell, and keep their values.
     @Test func longMemberNamesReadAsTheySpell() throws {
-        let body = #"{"prompt_tokens_details":1,"prompt_tokens_detailz":2,"completion_tokens_details":3,"#
+        let body = #"{"prompt_tokens_details":1,"prompt_tokens_detailz":2,"completion\u005ftokens_details":3,"#
             + #""a_member_name_nobody_uses_here":4,"cache_read_input_tokens":{"reasoning_tokens":5},"short":6}"#
         guard case .object(let object) = try JSONReader.parse(Array(body.utf8)) else {
             Issue.record("not an object")
