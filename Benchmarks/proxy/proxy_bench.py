@@ -227,7 +227,7 @@ def main():
     if args.floor:
         print_against_direct(rows, 5, "floor", "The floor: tokenlens-forward-floor (request and response bytes "
                              "forwarded on SwiftNIO, framed by Content-Length, no HTTP model), same runs.")
-    if args.floor and args.floor_http:
+    if http_floor_port:
         print_against_direct(rows, 6, "floor --http", "The floor with NIO's HTTP/1 codecs on both connections "
                              "(`tokenlens-forward-floor --http`: requests and responses parsed into HTTPRequestHead "
                              "and HTTPResponseHead, nothing else), same runs.")

@@ -90,11 +90,13 @@ final class ProxyExchange: UpstreamResponseHandler {
         generation += 1
         phase = .waiting
         retriedStaleConnection = false
-        // The first attempt starts from the draft the record was made from in `init`. The
-        // record shares its storage with the draft: a write, even of the same value, copies it.
-        if attemptIndex > 0 { record = plan.draft }
-        if record.model != model { record.model = model }
-        if record.attempts != attemptIndex + 1 { record.attempts = attemptIndex + 1 }
+        // The first attempt is the draft as decided (its model heads the chain, one attempt),
+        // left unwritten: the record shares the draft's storage, and any write would copy it.
+        if attemptIndex > 0 {
+            record = plan.draft
+            record.model = model
+            record.attempts = attemptIndex + 1
+        }
         if !failedRules.isEmpty { record.rules += failedRules }
         attemptClock = Stopwatch()
         guard let endpoint = pool.endpoint(for: baseURL) else {

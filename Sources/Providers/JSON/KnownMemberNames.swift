@@ -19,18 +19,20 @@ enum KnownMemberNames {
             "promptTokensDetails", "candidatesTokensDetails", "cacheTokensDetails", "toolUsePromptTokenCount",
             "toolUsePromptTokensDetails", "generationConfig", "systemInstruction",
         ]
-        var table = [[String]](repeating: [], count: maximumLength - minimumLength + 1)
+        let longest = names.map(\.utf8.count).max() ?? minimumLength
+        var table = [[String]](repeating: [], count: longest - minimumLength + 1)
         for name in names { table[name.utf8.count - minimumLength].append(name) }
         return table
     }()
 
+    /// Names up to 15 bytes are small strings, stored inline: nothing to save there.
     static let minimumLength = 16
-    static let maximumLength = 32
 
     /// The known name spelled by `bytes`, if it is one.
     static func name(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard bytes.count >= minimumLength, bytes.count <= maximumLength else { return nil }
-        for name in byLength[bytes.count - minimumLength] {
+        let row = bytes.count - minimumLength
+        guard row >= 0, row < byLength.count else { return nil }
+        for name in byLength[row] {
             let matches = name.utf8.withContiguousStorageIfAvailable { spelled in
                 spelled.elementsEqual(bytes)
             } ?? false
