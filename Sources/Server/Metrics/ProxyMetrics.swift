@@ -18,6 +18,11 @@ public final class ProxyMetrics: Sendable {
 
     public init() {}
 
+    /// A series' name as the exposition shows it, whole (no unit suffix added).
+    private static func metric(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
     /// Advances a counter to a total maintained elsewhere (reload counts, drops).
     private func mirror(_ name: String, labels: [(String, String)], help: String, total: Int64) {
         let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
@@ -26,7 +31,7 @@ public final class ProxyMetrics: Sendable {
             seen[key] = total
             return delta
         }
-        let counter = registry.makeCounter(name: name, labels: labels, help: help)
+        let counter = registry.makeCounter(descriptor: Self.metric(name, help: help), labels: labels)
         if delta > 0 { counter.increment(by: delta) }
     }
 
@@ -97,13 +102,16 @@ public final class ProxyMetrics: Sendable {
         } else {
             let labels = key.labels + [("outcome", record.outcome.rawValue)]
             series = Group.CallSeries(
-                requests: registry.makeCounter(name: "tokenlens_requests_total", labels: labels,
-                                               help: "Calls through the proxy, by provider, model, source and outcome"),
-                duration: registry.makeValueHistogram(name: "tokenlens_request_duration_seconds", labels: labels,
-                                                      buckets: Self.latencyBuckets,
-                                                      help: "End-to-end call latency as the client saw it"),
-                overhead: registry.makeValueHistogram(name: "tokenlens_overhead_seconds", labels: labels,
-                                                      buckets: Self.overheadBuckets, help: "Time spent inside TokenLens per call"))
+                requests: registry.makeCounter(
+                    descriptor: Self.metric("tokenlens_requests_total",
+                                            help: "Calls through the proxy, by provider, model, source and outcome"),
+                    labels: labels),
+                duration: registry.makeValueHistogram(
+                    descriptor: Self.metric("tokenlens_request_duration_seconds", help: "End-to-end call latency as the client saw it"),
+                    labels: labels, buckets: Self.latencyBuckets),
+                overhead: registry.makeValueHistogram(
+                    descriptor: Self.metric("tokenlens_overhead_seconds", help: "Time spent inside TokenLens per call"),
+                    labels: labels, buckets: Self.overheadBuckets))
             group.calls[record.outcome] = series
         }
         series.requests.increment()
@@ -114,21 +122,22 @@ public final class ProxyMetrics: Sendable {
             let count = kind.count(in: usage)
             guard count > 0 else { continue }
             let counter = group.tokens[kind] ?? {
-                let counter = registry.makeCounter(name: "tokenlens_tokens_total", labels: key.labels + [("type", kind.rawValue)],
-                                                   help: "Tokens by kind")
+                let counter = registry.makeCounter(descriptor: Self.metric("tokenlens_tokens_total", help: "Tokens by kind"),
+                                                   labels: key.labels + [("type", kind.rawValue)])
                 group.tokens[kind] = counter
                 return counter
             }()
             counter.increment(by: count)
         }
         if let cost = record.costUSD {
-            let counter = group.cost ?? registry.makeCounter(name: "tokenlens_cost_usd_total", labels: key.labels,
-                                                             help: "Spend in USD of priced calls")
+            let counter = group.cost ?? registry.makeCounter(
+                descriptor: Self.metric("tokenlens_cost_usd_total", help: "Spend in USD of priced calls"), labels: key.labels)
             group.cost = counter
             counter.increment(by: cost)
         } else if record.outcome == .ok {
-            let counter = group.unpriced ?? registry.makeCounter(name: "tokenlens_unpriced_calls_total", labels: key.labels,
-                                                                 help: "Successful calls whose model is not in the price table")
+            let counter = group.unpriced ?? registry.makeCounter(
+                descriptor: Self.metric("tokenlens_unpriced_calls_total", help: "Successful calls whose model is not in the price table"),
+                labels: key.labels)
             group.unpriced = counter
             counter.increment()
         }
@@ -137,7 +146,8 @@ public final class ProxyMetrics: Sendable {
     /// Refreshes point-in-time values, then renders the exposition text.
     public func render(recorder: Recorder.Statistics, policy: (version: String, reloads: Int, failures: Int),
                        liveSubscribers: Int) -> [UInt8] {
-        registry.makeGauge(name: "tokenlens_recorder_pending", help: "Calls queued for the database").set(to: Double(recorder.pending))
+        registry.makeGauge(descriptor: Self.metric("tokenlens_recorder_pending", help: "Calls queued for the database"))
+            .set(to: Double(recorder.pending))
         mirror("tokenlens_recorder_dropped_total", labels: [], help: "Calls dropped because the recorder queue was full",
                total: recorder.dropped)
         mirror("tokenlens_recorder_written_total", labels: [], help: "Calls written to the database", total: recorder.written)
@@ -147,12 +157,14 @@ public final class ProxyMetrics: Sendable {
                total: Int64(policy.reloads))
         mirror("tokenlens_policy_reloads_total", labels: [("result", "failure")], help: "Policy reloads by result",
                total: Int64(policy.failures))
-        registry.makeGauge(name: "tokenlens_live_subscribers", help: "Open /api/live connections").set(to: Double(liveSubscribers))
+        registry.makeGauge(descriptor: Self.metric("tokenlens_live_subscribers", help: "Open /api/live connections"))
+            .set(to: Double(liveSubscribers))
         infoGauge.withLock { current in
             guard current?.version != policy.version else { return }
             if let old = current { registry.unregisterGauge(old.gauge) }
-            let gauge = registry.makeGauge(name: "tokenlens_policy_info", labels: [("version", policy.version)],
-                                           help: "The policy version currently serving (value 1)")
+            let gauge = registry.makeGauge(
+                descriptor: Self.metric("tokenlens_policy_info", help: "The policy version currently serving (value 1)"),
+                labels: [("version", policy.version)])
             gauge.set(to: 1)
             current = (policy.version, gauge)
         }
