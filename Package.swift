@@ -56,7 +56,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Recorder",
                 dependencies: [
-                    "Providers",
+                    "Providers", "CLibcExtras",
                     .product(name: "GRDB", package: "GRDB.swift"),
                     .product(name: "DequeModule", package: "swift-collections"),
                     .product(name: "Logging", package: "swift-log"),

@@ -112,6 +112,25 @@ struct RecorderTests {
         #expect(stored.allSatisfy { $0.tags["completed"] == "yes" })
     }
 
+    @Test func batchesAreCompletedStoredAndPublishedOnTheRecordersOwnThread() async throws {
+        let store = try openStore()
+        let threads = Mutex<Set<String>>([])
+        let recorder = Recorder(store: store) { _ in
+            threads.withLock { _ = $0.insert("commit:" + (Thread.current.name ?? "?")) }
+        }
+        let writer = Task { await recorder.run() }
+        for index in 0..<30 {
+            recorder.record(Self.record(index)) { _ in
+                threads.withLock { _ = $0.insert("complete:" + (Thread.current.name ?? "?")) }
+            }
+        }
+        recorder.close()
+        await writer.value
+        // Not the event loops (or the cooperative pool) that the writer task runs on.
+        #expect(threads.withLock { $0 } == ["complete:tl-recorder", "commit:tl-recorder"])
+        #expect(try await store.callCount() == 30)
+    }
+
     @Test func aLongQueueCompletesRecordsBeforeQueueingThem() async throws {
         let store = try openStore()
         let recorder = Recorder(store: store)

@@ -68,7 +68,19 @@ public final class CallStore: Sendable {
         try await pool.write { db in try Self.insert(records, into: db) }
     }
 
+    /// Writes on the calling thread (a synchronous GRDB write runs there), giving the core away
+    /// every so often (see `CorePacer`): the recorder's writer thread.
+    func insertOnCallingThread(_ records: [CallRecord], pacer: inout CorePacer) throws {
+        guard !records.isEmpty else { return }
+        try pool.write { db in try Self.insert(records, into: db, pacer: &pacer) }
+    }
+
     static func insert(_ records: [CallRecord], into db: Database) throws {
+        var pacer = CorePacer(enabled: false)
+        try insert(records, into: db, pacer: &pacer)
+    }
+
+    static func insert(_ records: [CallRecord], into db: Database, pacer: inout CorePacer) throws {
         let statement = try db.cachedStatement(sql: CallRow.insertSQL)
         let handle = statement.sqliteStatement
         // Text is bound without a copy from `texts` (see `CallRow.insert`): no binding may
@@ -79,6 +91,7 @@ public final class CallStore: Sendable {
         }
         var texts = CallRow.TextBuffer()
         for record in records {
+            pacer.breathe()
             sqlite3_reset(handle)
             let code = CallRow.insert(record, with: handle, texts: &texts)
             guard code == SQLITE_DONE else {

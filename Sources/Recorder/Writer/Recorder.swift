@@ -3,8 +3,9 @@ import Providers
 import Synchronization
 
 /// Records calls without ever making a response wait: `record` queues, and one writer task
-/// drains the queue in batched transactions. After each commit the batch is handed to
-/// `onCommit` (live feed, metrics), so subscribers see exactly what was stored.
+/// drains the queue in batches, each completed and written in one transaction on the
+/// recorder's own thread. After each commit the batch is handed to `onCommit` (live feed,
+/// metrics), on that thread, so subscribers see exactly what was stored.
 public final class Recorder: Sendable {
     public struct Statistics: Sendable, Equatable {
         public var accepted: Int64
@@ -18,6 +19,22 @@ public final class Recorder: Sendable {
     private struct Pending: Sendable {
         var record: CallRecord
         var complete: (@Sendable (inout CallRecord) -> Void)?
+    }
+
+    /// Carries a batch to the writer thread without a second reference to it: a copy of the
+    /// array would share every record's storage, and completing a record would then copy it.
+    private final class Handoff: @unchecked Sendable {
+        // Read once, by the one job it is given to.
+        private var batch: [Pending]
+
+        init(_ batch: [Pending]) {
+            self.batch = batch
+        }
+
+        func take() -> [Pending] {
+            defer { batch = [] }
+            return batch
+        }
     }
 
     /// Queued calls beyond which `record(_:completing:)` completes a record before queueing
@@ -57,7 +74,7 @@ public final class Recorder: Sendable {
         offer(Pending(record: record))
     }
 
-    /// Queues a call whose record `complete` finishes (the prompt analysis) on the writer task,
+    /// Queues a call whose record `complete` finishes (the prompt analysis) on the writer thread,
     /// so that work neither holds up the connection that made the call nor the next request
     /// on it. Never blocks; returns false if the queue was full.
     @discardableResult
@@ -90,47 +107,87 @@ public final class Recorder: Sendable {
     }
 
     /// The writer loop. Returns once `close()` was called and every queued record is written.
+    /// Batches are completed, stored and published on a thread of the recorder's own (see
+    /// `WriterThread`), not on the event loops this task runs on.
     public func run() async {
+        let thread = WriterThread(name: "tl-recorder")
+        defer { thread.stop() }
         while true {
             var batch = await queue.take(limit: batchLimit)
             if batch.isEmpty { return }
             // Let a trickle of calls gather for a moment: one transaction (and one wake-up of the
-            // database thread) per `linger` instead of per call. A commit has a fixed cost (WAL
+            // writer thread) per `linger` instead of per call. A commit has a fixed cost (WAL
             // frames for every touched page); at 25 ms it is shared by a few dozen calls even at
             // a thousand calls a second, and a live event is still seen within a blink.
-            if batch.count < batchLimit / 4, !queue.isClosed {
+            // A short batch means the writer keeps up: its work then gives way to the proxy's
+            // (see `CorePacer`). A full one means it is behind, and it writes flat out.
+            let keepingUp = batch.count < batchLimit / 4
+            if keepingUp, !queue.isClosed {
                 try? await Task.sleep(for: linger)
                 batch += queue.takeAvailable(limit: batchLimit - batch.count)
             }
-            // Completed in place: by now the queue holds the only reference to most records,
-            // so the analysis is written into them rather than into a copy.
-            let records = batch.indices.map { index in
-                if let complete = batch[index].complete { complete(&batch[index].record) }
-                return batch[index].record
+            let handoff = Handoff(batch)
+            batch.removeAll()
+            let (records, failure) = await thread.run { [store, onCommit] in
+                var pacer = CorePacer(enabled: keepingUp)
+                let records = Self.complete(handoff.take(), pacer: &pacer)
+                return (records, Self.store(records, in: store, onCommit: onCommit, pacer: &pacer))
             }
-            batch.removeAll()  // the request bodies the analyses held are freed before the write, not after
-            await write(records)
+            if let failure { await retry(records, after: failure, on: thread) } else { noteWritten(records.count) }
         }
     }
 
-    private func write(_ batch: [CallRecord]) async {
+    /// Completes each record in place: by now the batch holds the only reference to most of
+    /// them, so the analysis is written into them rather than into copies.
+    private static func complete(_ batch: consuming [Pending], pacer: inout CorePacer) -> [CallRecord] {
+        var batch = batch
+        var records: [CallRecord] = []
+        records.reserveCapacity(batch.count)
+        for index in batch.indices {
+            if let complete = batch[index].complete {
+                complete(&batch[index].record)
+                pacer.breathe()
+            }
+            records.append(batch[index].record)
+        }
+        return records  // the batch, and the request bodies its analyses held, go before the write
+    }
+
+    /// Writes a batch and, once it is committed, publishes it; the error if it was not written.
+    private static func store(_ records: [CallRecord], in store: CallStore, onCommit: ([CallRecord]) -> Void,
+                              pacer: inout CorePacer) -> (any Error)? {
+        do {
+            try store.insertOnCallingThread(records, pacer: &pacer)
+        } catch {
+            return error
+        }
+        pacer.breathe()
+        onCommit(records)
+        return nil
+    }
+
+    private func noteWritten(_ count: Int) {
+        progress.withLock { $0.written += Int64(count) }
+    }
+
+    /// A batch the database refused (locked, disk full): tried again every second.
+    private func retry(_ batch: [CallRecord], after firstError: any Error, on thread: WriterThread) async {
         var attempt = 0
-        while true {
-            do {
-                try await store.insert(batch)
-                progress.withLock { $0.written += Int64(batch.count) }
-                onCommit(batch)
-                return
-            } catch {
-                attempt += 1
-                progress.withLock { $0.errors += 1 }
-                logger.error("writing \(batch.count) calls failed (attempt \(attempt)): \(error)")
-                // A locked or full disk may recover; keep the batch rather than lose it, but give up
-                // after a minute so shutdown cannot hang forever.
-                if attempt >= 60 { return }
-                try? await Task.sleep(for: .seconds(1))
+        var failure: (any Error)? = firstError
+        while let error = failure {
+            attempt += 1
+            progress.withLock { $0.errors += 1 }
+            logger.error("writing \(batch.count) calls failed (attempt \(attempt)): \(error)")
+            // A locked or full disk may recover; keep the batch rather than lose it, but give up
+            // after a minute so shutdown cannot hang forever.
+            if attempt >= 60 { return }
+            try? await Task.sleep(for: .seconds(1))
+            failure = await thread.run { [store, onCommit] in
+                var pacer = CorePacer(enabled: false)
+                return Self.store(batch, in: store, onCommit: onCommit, pacer: &pacer)
             }
         }
+        noteWritten(batch.count)
     }
 
     /// Stops accepting new records; `run()` returns after writing what is queued.
