@@ -42,6 +42,9 @@ public final class Recorder: Sendable {
     /// keep it.
     static let deferredCompletionLimit = 1_024
 
+    /// Batches smaller than this are written paced (see `run()`).
+    static let pacedBatchLimit = 256
+
     public let store: CallStore
     private let queue: BoundedQueue<Pending>
     private let batchLimit: Int
@@ -119,17 +122,19 @@ public final class Recorder: Sendable {
             // writer thread) per `linger` instead of per call. A commit has a fixed cost (WAL
             // frames for every touched page); at 25 ms it is shared by a few dozen calls even at
             // a thousand calls a second, and a live event is still seen within a blink.
-            // A short batch means the writer keeps up: its work then gives way to the proxy's
-            // (see `CorePacer`). A full one means it is behind, and it writes flat out.
-            let keepingUp = batch.count < batchLimit / 4
-            if keepingUp, !queue.isClosed {
+            if batch.count < batchLimit / 4, !queue.isClosed {
                 try? await Task.sleep(for: linger)
                 batch += queue.takeAvailable(limit: batchLimit - batch.count)
             }
+            // A light load (fewer than `pacedBatchLimit` calls in a batch, ten thousand a second
+            // at most) leaves the cores idle between calls, and then the batch's work gives way
+            // to the proxy's (see `CorePacer`). Under heavy load the cores are busy anyway and a
+            // paced writer only falls behind: it writes flat out.
+            let paced = batch.count < Self.pacedBatchLimit
             let handoff = Handoff(batch)
             batch.removeAll()
             let (records, failure) = await thread.run { [store, onCommit] in
-                var pacer = CorePacer(enabled: keepingUp)
+                var pacer = CorePacer(enabled: paced)
                 let records = Self.complete(handoff.take(), pacer: &pacer)
                 return (records, Self.store(records, in: store, onCommit: onCommit, pacer: &pacer))
             }
