@@ -133,12 +133,12 @@ public final class Recorder: Sendable {
             let paced = batch.count < Self.pacedBatchLimit
             let handoff = Handoff(batch)
             batch.removeAll()
-            let (records, failure) = await thread.run { [store, onCommit] in
+            let (records, failure) = await thread.run { [self] in
                 var pacer = CorePacer(enabled: paced)
                 let records = Self.complete(handoff.take(), pacer: &pacer)
-                return (records, Self.store(records, in: store, onCommit: onCommit, pacer: &pacer))
+                return (records, write(records, pacer: &pacer))
             }
-            if let failure { await retry(records, after: failure, on: thread) } else { noteWritten(records.count) }
+            if let failure { await retry(records, after: failure, on: thread) }
         }
     }
 
@@ -158,21 +158,18 @@ public final class Recorder: Sendable {
         return records  // the batch, and the request bodies its analyses held, go before the write
     }
 
-    /// Writes a batch and, once it is committed, publishes it; the error if it was not written.
-    private static func store(_ records: [CallRecord], in store: CallStore, onCommit: ([CallRecord]) -> Void,
-                              pacer: inout CorePacer) -> (any Error)? {
+    /// Writes a batch and, once it is committed, counts and publishes it; the error if it was
+    /// not written. Runs on the writer thread.
+    private func write(_ records: [CallRecord], pacer: inout CorePacer) -> (any Error)? {
         do {
             try store.insertOnCallingThread(records, pacer: &pacer)
         } catch {
             return error
         }
+        progress.withLock { $0.written += Int64(records.count) }
         pacer.breathe()
         onCommit(records)
         return nil
-    }
-
-    private func noteWritten(_ count: Int) {
-        progress.withLock { $0.written += Int64(count) }
     }
 
     /// A batch the database refused (locked, disk full): tried again every second.
@@ -187,12 +184,11 @@ public final class Recorder: Sendable {
             // after a minute so shutdown cannot hang forever.
             if attempt >= 60 { return }
             try? await Task.sleep(for: .seconds(1))
-            failure = await thread.run { [store, onCommit] in
+            failure = await thread.run { [self] in
                 var pacer = CorePacer(enabled: false)
-                return Self.store(batch, in: store, onCommit: onCommit, pacer: &pacer)
+                return write(batch, pacer: &pacer)
             }
         }
-        noteWritten(batch.count)
     }
 
     /// Stops accepting new records; `run()` returns after writing what is queued.
