@@ -19,7 +19,7 @@ struct CorePacer {
     let enabled: Bool
     private var lastYield = ContinuousClock.now
 
-    init(enabled: Bool = true) {
+    init(enabled: Bool) {
         self.enabled = enabled
     }
 
