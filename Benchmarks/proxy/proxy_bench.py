@@ -49,15 +49,33 @@ def parse_wrk(text):
         lat[int(pct)] = float(value) * UNITS[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     socket_errors = re.search(r"Socket errors: (.*)", text)
-    return {"rps": rps, "p50": lat[50], "p99": lat[99], "non2xx": int(errors.group(1)) if errors else 0,
+    return {"rps": rps, "requests": int(re.search(r"(\d+) requests in", text).group(1)), "p50": lat[50], "p99": lat[99], "non2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
-def wrk(url, script, connections, duration):
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a process (all its threads) and of its children (nginx's workers)."""
+    pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    total = 0
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def wrk(url, script, connections, duration, pid=None):
+    """One wrk run; with `pid`, also the CPU time that process spent per request (µs)."""
     threads = 1 if connections == 1 else 2
+    before = cpu_seconds(pid) if pid else 0
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
                           "-s", str(HERE / script), url], capture_output=True, text=True, check=True).stdout
-    return parse_wrk(out)
+    result = parse_wrk(out)
+    if pid:
+        result["cpu_us"] = (cpu_seconds(pid) - before) * 1e6 / max(1, result["requests"])
+    return result
 
 
 def median(values):
@@ -68,7 +86,7 @@ def median(values):
 def median_run(runs):
     """Field by field median of several wrk results."""
     return {"rps": median([r["rps"] for r in runs]), "p50": median([r["p50"] for r in runs]),
-            "p99": median([r["p99"] for r in runs]), "non2xx": sum(r["non2xx"] for r in runs),
+            "p99": median([r["p99"] for r in runs]), "cpu_us": median([r.get("cpu_us", 0) for r in runs]), "non2xx": sum(r["non2xx"] for r in runs),
             "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"])}
 
 
@@ -124,12 +142,13 @@ class RSSSampler(threading.Thread):
 def print_against_direct(rows, column, name, title):
     """One forwarder's figures (rows[i][column]) against direct (rows[i][2]), as a Markdown table."""
     print(f"\n{title}\n")
-    print(f"| body | conns | {name} req/s | {name}/direct | {name} added p50 ms | {name} added p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| body | conns | {name} req/s | {name}/direct | {name} added p50 ms | {name} added p99 ms | "
+          f"{name} CPU µs/call |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         kind, connections, d, f = row[0], row[1], row[2], row[column]
         print(f"| {kind} | {connections} | {f['rps']:.0f} | {f['rps'] / d['rps']:.0%} | {f['p50'] - d['p50']:.3f} | "
-              f"{f['p99'] - d['p99']:.3f} |")
+              f"{f['p99'] - d['p99']:.3f} | {f['cpu_us']:.1f} |")
 
 
 def main():
@@ -185,12 +204,16 @@ def main():
             proxy_url = f"{proxy}/proxy/openai{path}"
             urls = [direct_url, reference_url, proxy_url] + ([f"http://127.0.0.1:{floor_port}{path}"] if floor else []) \
                 + ([f"http://127.0.0.1:{http_floor_port}{path}"] if http_floor else [])
+            # Whose CPU time each run counts: the upstream nginx's for direct, else the forwarder's.
+            pids = [nginx.pid, reference.pid, daemon.pid] + ([floor.pid] if floor else []) \
+                + ([http_floor.pid] if http_floor else [])
             wrk(proxy_url, script, 4, 2)  # warm up pools and caches
             wrk(reference_url, script, 4, 2)
             for connections in [int(c) for c in args.connections.split(",")]:
                 # Direct, reference, TokenLens (and the floor) alternate, and each figure is the median of the
                 # rounds: on a shared 2-core VM one 5-second run can be off by a factor of two.
-                runs = [[wrk(url, script, connections, args.duration) for url in urls] for _ in range(args.rounds)]
+                runs = [[wrk(url, script, connections, args.duration, pid) for url, pid in zip(urls, pids)]
+                        for _ in range(args.rounds)]
                 rows.append((kind, connections, *(median_run([r[i] for r in runs]) for i in range(len(urls)))))
         sampler.stop = True
         sampler.join()
@@ -215,13 +238,16 @@ def main():
             server.wait(timeout=10)
     print(f"## Proxy benchmark (medians of {args.rounds} alternating runs of {args.duration} s, {os.cpu_count()} cores, "
           f"wrk → nginx, direct vs through TokenLens)\n")
-    print("| body | conns | direct req/s | proxied req/s | proxied/direct | direct p50 ms | proxied p50 ms | added p50 ms | direct p99 ms | proxied p99 ms | added p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| body | conns | direct req/s | proxied req/s | proxied/direct | direct p50 ms | proxied p50 ms | added p50 ms | direct p99 ms | proxied p99 ms | added p99 ms | TokenLens CPU µs/call | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for kind, connections, d, _, p, *_ in rows:
         errors = f"{p['non2xx']} non-2xx" + (f", {p['socket_errors']}" if p["socket_errors"] else "")
         print(f"| {kind} | {connections} | {d['rps']:.0f} | {p['rps']:.0f} | {p['rps'] / d['rps']:.0%} | "
               f"{d['p50']:.3f} | {p['p50']:.3f} | {p['p50'] - d['p50']:.3f} | {d['p99']:.3f} | {p['p99']:.3f} | "
-              f"{p['p99'] - d['p99']:.3f} | {errors} |")
+              f"{p['p99'] - d['p99']:.3f} | {p['cpu_us']:.1f} | {errors} |")
+    print("\nCPU µs/call: user plus system time of the proxying process (all threads; nginx with its workers) "
+          "per request, median of the rounds. The upstream nginx itself spent "
+          + ", ".join(f"{d['cpu_us']:.1f}" for _, _, d, *_ in rows) + " µs per call in the direct runs (rows in order).")
     print_against_direct(rows, 3, "reference", "The reference: nginx as a plain reverse proxy (two workers, "
                          "keep-alive upstream pool, unbuffered), same runs.")
     if args.floor:

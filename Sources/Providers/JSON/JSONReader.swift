@@ -70,9 +70,50 @@ public struct JSONReader {
         return try reader.readString()
     }
 
+    /// Whether the member name at `keyRange` (quotes included) is `name`. Names are compared as
+    /// raw bytes; an escaped one ("\u0075sage") is decoded first.
+    static func keyMatches(_ bytes: UnsafeRawBufferPointer, _ keyRange: Range<Int>,
+                           _ name: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> Bool {
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)])
+        if raw.count == name.count, raw.elementsEqual(name) { return true }
+        // Only an escaped name reads longer than it is.
+        guard raw.count > name.count, raw.contains(UInt8(ascii: "\\")) else { return false }
+        return try decodeKey(bytes, at: keyRange.lowerBound).utf8.elementsEqual(name)
+    }
+
+    /// Validates a document that is one array, calling `visit` with each element's byte range.
+    static func walkArrayElements(
+        _ bytes: UnsafeRawBufferPointer,
+        _ visit: (_ elementRange: Range<Int>) -> Void
+    ) throws(JSONSyntaxError) {
+        var reader = JSONReader(bytes)
+        reader.skipWhitespace()
+        guard reader.peek() == UInt8(ascii: "[") else { throw reader.error("expected a JSON array") }
+        reader.offset += 1
+        reader.skipWhitespace()
+        if reader.peek() == UInt8(ascii: "]") {
+            reader.offset += 1
+        } else {
+            elements: while true {
+                reader.skipWhitespace()
+                let start = reader.offset
+                try reader.skipValue()
+                visit(start..<reader.offset)
+                reader.skipWhitespace()
+                switch reader.peek() {
+                case UInt8(ascii: ","): reader.offset += 1
+                case UInt8(ascii: "]"): reader.offset += 1; break elements
+                default: throw reader.error("expected `,` or `]` in array")
+                }
+            }
+        }
+        reader.skipWhitespace()
+        guard reader.offset == bytes.count else { throw reader.error("unexpected data after the JSON value") }
+    }
+
     /// Validates a document whose top level is an object, calling `visit` with each member's
     /// key (quotes included) and value as byte ranges.
-    private static func walkTopLevelMembers(
+    static func walkTopLevelMembers(
         _ bytes: UnsafeRawBufferPointer,
         _ visit: (_ keyRange: Range<Int>, _ valueRange: Range<Int>) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
@@ -287,7 +328,7 @@ public struct JSONReader {
         out.append(contentsOf: Array(String(Character(scalar)).utf8))
     }
 
-    private mutating func readNumber() throws(JSONSyntaxError) -> JSONValue {
+    mutating func readNumber() throws(JSONSyntaxError) -> JSONValue {
         let start = offset
         let isInteger = try scanNumber()
         let text = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])

@@ -118,16 +118,18 @@ public struct UsageTracker: Sendable {
     }
 
     private mutating func mergeAnthropic(_ data: [UInt8]) {
-        guard let event = try? JSONReader.parse(data) else { return }
-        var usage = anthropicUsage ?? Usage()
-        if let message = event["message"], message.objectValue != nil {
-            if let object = message["usage"] { UsageParser.merge(anthropic: object, into: &usage) }
-            if let model = message["model"]?.stringValue { anthropicModel = model }
+        data.withUnsafeBytes { buffer in
+            guard let event = JSONSelectedMembers(buffer, named: Self.anthropicEventMembers) else { return }
+            var usage = anthropicUsage ?? Usage()
+            if let message = event["message"], message.isObject {
+                if let object = message["usage"] { UsageParser.merge(anthropic: object, into: &usage) }
+                if let model = message["model"]?.stringValue { anthropicModel = model }
+            }
+            if let object = event["usage"], object.isObject {
+                UsageParser.merge(anthropic: object, into: &usage)
+            }
+            anthropicUsage = usage
         }
-        if let object = event["usage"], object.objectValue != nil {
-            UsageParser.merge(anthropic: object, into: &usage)
-        }
-        anthropicUsage = usage
     }
 
     /// The usage seen so far, or nil when the body carried none (errors, unmetered endpoints).
@@ -170,20 +172,16 @@ public struct UsageTracker: Sendable {
 
     /// The top-level members of a response body that usage is read from.
     static let usageMembers: [StaticString] = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
+    /// The members of an Anthropic stream event that usage is read from.
+    static let anthropicEventMembers: [StaticString] = ["message", "usage"]
 
-    /// Reads usage from a whole JSON body, decoding only the members that matter: a large
-    /// embeddings response is validated, not materialised.
+    /// Reads usage from a whole JSON body in place: the body is validated in one pass and only
+    /// the numbers and names that matter are decoded (a large embeddings response is not
+    /// materialised, and a usage object costs no allocation).
     static func usage(fromBody body: [UInt8], endpoint: Endpoint) -> Usage? {
         body.withUnsafeBytes { buffer -> Usage? in
-            guard let members = try? JSONReader.topLevelMembers(buffer, named: usageMembers) else { return nil }
-            var object = JSONObject()
-            object.entries.reserveCapacity(members.count)
-            for member in members {
-                if let value = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: buffer[member.valueRange])) {
-                    object.entries.append((usageMembers[member.name].description, value))
-                }
-            }
-            return UsageParser.usage(fromResponse: .object(object), endpoint: endpoint)
+            guard let members = JSONSelectedMembers(buffer, named: usageMembers) else { return nil }
+            return UsageParser.usage(fromResponse: members, endpoint: endpoint)
         }
     }
 

@@ -1,0 +1,105 @@
+/// A JSON value read in place from a validated document: a member lookup scans the object's
+/// bytes and a number is parsed where it stands, so reading a handful of counts out of a
+/// response allocates nothing (a parsed usage object cost four or five allocations per call).
+/// It borrows its bytes: use it only inside the `withUnsafeBytes` that produced them.
+public struct JSONSpan: JSONLookup {
+    /// Exactly the value's bytes, as `JSONReader` delimits a member's value.
+    let bytes: UnsafeRawBufferPointer
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    public var isObject: Bool { bytes.first == UInt8(ascii: "{") }
+
+    public subscript(key: String) -> JSONSpan? {
+        var key = key
+        return key.withUTF8 { name in
+            var found: JSONSpan?
+            forEachMember { member, value in
+                if keyMatches(member, name) { found = value }
+            }
+            return found
+        }
+    }
+
+    public func members<let N: Int>(_ names: InlineArray<N, StaticString>) -> InlineArray<N, JSONSpan?> {
+        var found = InlineArray<N, JSONSpan?>(repeating: nil)
+        forEachMember { member, value in
+            for index in names.indices {
+                let matches = names[index].withUTF8Buffer { keyMatches(member, $0) }
+                if matches { found[index] = value }
+            }
+        }
+        return found
+    }
+
+    public var intValue: Int64? {
+        guard let first = bytes.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else { return nil }
+        var reader = JSONReader(bytes)
+        return (try? reader.readNumber())?.intValue
+    }
+
+    public var stringValue: String? {
+        guard bytes.first == UInt8(ascii: "\"") else { return nil }
+        var reader = JSONReader(bytes)
+        return try? reader.readString()
+    }
+
+    public var arrayValue: [JSONSpan]? {
+        guard bytes.first == UInt8(ascii: "[") else { return nil }
+        var elements: [JSONSpan] = []
+        do {
+            try JSONReader.walkArrayElements(bytes) { range in
+                elements.append(JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[range])))
+            }
+        } catch {
+            return nil
+        }
+        return elements
+    }
+}
+
+extension JSONSpan {
+    /// Calls `visit` with each member's name (its range, quotes included) and value, in order;
+    /// nothing for any value but an object.
+    private func forEachMember(_ visit: (_ key: Range<Int>, _ value: JSONSpan) -> Void) {
+        guard isObject else { return }
+        try? JSONReader.walkTopLevelMembers(bytes) { (key, value) throws(JSONSyntaxError) in
+            visit(key, JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[value])))
+        }
+    }
+
+    private func keyMatches(_ key: Range<Int>, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        (try? JSONReader.keyMatches(bytes, key, name)) ?? false
+    }
+}
+
+/// Chosen top-level members of a document, found in one pass over it (`JSONReader
+/// .topLevelMembers(_:named:)`), each read in place: a large response is walked once however
+/// many members are looked up.
+public struct JSONSelectedMembers: JSONLookup {
+    private let bytes: UnsafeRawBufferPointer
+    private let names: [StaticString]
+    private let members: [(name: Int, valueRange: Range<Int>)]
+
+    /// nil when `bytes` is not one JSON object.
+    public init?(_ bytes: UnsafeRawBufferPointer, named names: [StaticString]) {
+        guard let members = try? JSONReader.topLevelMembers(bytes, named: names) else { return nil }
+        self.bytes = bytes
+        self.names = names
+        self.members = members
+    }
+
+    public subscript(key: String) -> JSONSpan? {
+        guard let member = members.last(where: { names[$0.name].withUTF8Buffer { $0.elementsEqual(key.utf8) } }) else {
+            return nil
+        }
+        return JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[member.valueRange]))
+    }
+
+    public var isObject: Bool { true }
+    public var intValue: Int64? { nil }
+    public var stringValue: String? { nil }
+    public var arrayValue: [JSONSpan]? { nil }
+}
