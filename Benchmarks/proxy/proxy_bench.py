@@ -49,7 +49,8 @@ def parse_wrk(text):
         lat[int(pct)] = float(value) * UNITS[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     socket_errors = re.search(r"Socket errors: (.*)", text)
-    return {"rps": rps, "requests": int(re.search(r"(\d+) requests in", text).group(1)), "p50": lat[50], "p99": lat[99], "non2xx": int(errors.group(1)) if errors else 0,
+    return {"rps": rps, "requests": int(re.search(r"(\d+) requests in", text).group(1)), "p50": lat[50],
+            "p99": lat[99], "non2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
@@ -86,7 +87,8 @@ def median(values):
 def median_run(runs):
     """Field by field median of several wrk results."""
     return {"rps": median([r["rps"] for r in runs]), "p50": median([r["p50"] for r in runs]),
-            "p99": median([r["p99"] for r in runs]), "cpu_us": median([r.get("cpu_us", 0) for r in runs]), "non2xx": sum(r["non2xx"] for r in runs),
+            "p99": median([r["p99"] for r in runs]), "cpu_us": median([r.get("cpu_us", 0) for r in runs]),
+            "non2xx": sum(r["non2xx"] for r in runs),
             "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"])}
 
 

@@ -10,10 +10,11 @@ public enum UsageParser {
         let promptDetails = counts[2]?.members(["cached_tokens", "audio_tokens"])
         let completionDetails = counts[3]?.members(["reasoning_tokens", "audio_tokens"])
         let prompt = counts[0]?.intValue ?? 0
+        let completion = counts[1]?.intValue ?? 0
         let cached = promptDetails?[0]?.intValue ?? 0
         return Usage(
             inputTokens: max(0, prompt - cached),
-            outputTokens: counts[1]?.intValue ?? 0,
+            outputTokens: completion,
             cacheReadTokens: cached,
             reasoningTokens: completionDetails?[0]?.intValue ?? 0,
             inputAudioTokens: promptDetails?[1]?.intValue ?? 0,
@@ -68,11 +69,13 @@ public enum UsageParser {
                                        "cacheTokensDetails", "candidatesTokensDetails"])
         let prompt = counts[0]?.intValue ?? 0
         let cached = counts[1]?.intValue ?? 0
+        let toolPrompt = counts[2]?.intValue ?? 0
+        let candidates = counts[3]?.intValue ?? 0
         let thoughts = counts[4]?.intValue ?? 0
         let audioPrompt = modalityCount(counts[5], "AUDIO") - modalityCount(counts[6], "AUDIO")
         return Usage(
-            inputTokens: max(0, prompt - cached) + (counts[2]?.intValue ?? 0),
-            outputTokens: (counts[3]?.intValue ?? 0) + thoughts,
+            inputTokens: max(0, prompt - cached) + toolPrompt,
+            outputTokens: candidates + thoughts,
             cacheReadTokens: cached,
             reasoningTokens: thoughts,
             inputAudioTokens: max(0, audioPrompt),
