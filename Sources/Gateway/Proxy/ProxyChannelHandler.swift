@@ -49,6 +49,10 @@ final class ProxyChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var chunkedResponse = false
     /// The response being written has no body (an answer to HEAD, 204, 304).
     private var bodylessResponse = false
+    /// The storage a forwarded response's head is written into, kept for the next one: once a
+    /// head has gone to the socket NIO holds no reference to it, so `clear()` reuses it instead
+    /// of allocating (a head still queued behind backpressure is copied on write, as ever).
+    private var headBuffer = ByteBuffer()
 
     init(engine: ProxyEngine) {
         self.engine = engine
@@ -293,10 +297,10 @@ extension ProxyChannelHandler: ProxyResponseWriter {
     func writeHead(status: Int, forwarding upstream: UpstreamResponseHead, keepLength: Bool, adding added: CallHeaders) {
         guard let context else { return }
         startResponse(status: status, hasLength: keepLength && upstream.contains(name: "content-length"))
-        var head = context.channel.allocator.buffer(capacity: 0)
-        head.writeProxyResponseHead(status: status, forwarding: upstream, keepLength: keepLength, adding: added,
-                                    chunked: chunkedResponse, close: closeAfterResponse)
-        context.write(wrapOutboundOut(head), promise: nil)
+        headBuffer.clear()
+        headBuffer.writeProxyResponseHead(status: status, forwarding: upstream, keepLength: keepLength, adding: added,
+                                          chunked: chunkedResponse, close: closeAfterResponse)
+        context.write(wrapOutboundOut(headBuffer), promise: nil)
     }
 
     private func startResponse(status: Int, hasLength: Bool) {
