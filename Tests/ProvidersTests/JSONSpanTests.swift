@@ -45,7 +45,7 @@ struct JSONSpanTests {
         let bytes = Array(document.utf8)
         let tree = try JSONReader.parse(bytes)
         try bytes.withUnsafeBytes { buffer in
-            let names: [StaticString] = ["usage", "model", "n", "o", "usageMetadata"]
+            let names: InlineArray<5, StaticString> = ["usage", "model", "n", "o", "usageMetadata"]
             let selected = try #require(JSONSelectedMembers(buffer, named: names))
             var start = 0
             while buffer[start] == 0x20 { start += 1 }

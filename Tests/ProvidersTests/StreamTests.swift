@@ -137,6 +137,24 @@ struct RequestInspectorTests {
         #expect(throws: JSONSyntaxError.self) { try inspect(.openai, "/v1/chat/completions", body) }
     }
 
+    /// Members are read where they stand: the last of several caps (as a reader of the whole
+    /// body would have it), escaped names, and values of the wrong kind.
+    @Test func membersAreReadInPlaceAsAWholeReaderWouldReadThem() throws {
+        let body = #"{"max_completion_tokens":10,"model":"gpt-5-mini-2025-08-07","str\u0065am":true,"#
+            + #""stream_options":{"include_usage":false},"max_tokens":20,"max_output_tokens":"x"}"#
+        let facts = try inspect(.openai, "/v1/chat/completions", body)
+        #expect(facts.maxOutputTokens == 20)
+        #expect(facts.model == "gpt-5-mini-2025-08-07")
+        let range = try #require(facts.modelValueRange)
+        #expect(String(decoding: Array(body.utf8)[range], as: UTF8.self) == #""gpt-5-mini-2025-08-07""#)
+        #expect(facts.stream && !facts.clientRequestedStreamUsage && facts.needsInjectedStreamUsage)
+        let capFirst = try inspect(.openai, "/v1/chat/completions", #"{"max_tokens":20,"max_completion_tokens":10,"model":7}"#)
+        #expect(capFirst.maxOutputTokens == 10 && capFirst.model == nil && !capFirst.stream)
+        let gemini = try inspect(.google, "/v1beta/models/gemini-2.5-flash:generateContent",
+                                 #"{"generation_config":{"maxOutputTokens":64},"generationConfig":{"temperature":1}}"#)
+        #expect(gemini.maxOutputTokens == 64)
+    }
+
     @Test func unmeteredEndpointsPassAnyBody() throws {
         let facts = try inspect(.openai, "/v1/files", "--boundary\r\nbinary")
         #expect(facts.endpoint == .other)

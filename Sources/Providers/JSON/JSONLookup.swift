@@ -11,6 +11,7 @@ public protocol JSONLookup {
     func members<let N: Int>(_ names: InlineArray<N, StaticString>) -> InlineArray<N, Member?>
     var intValue: Int64? { get }
     var stringValue: String? { get }
+    var boolValue: Bool? { get }
     var isObject: Bool { get }
     var arrayValue: [Member]? { get }
 }

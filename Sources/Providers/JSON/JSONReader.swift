@@ -45,21 +45,27 @@ public struct JSONReader {
         return members
     }
 
-    /// Validates a whole document like `topLevelMembers` but returns only the members named in
-    /// `names`, each as its index in `names` and its value's byte range. Names are compared
-    /// as raw bytes, so a response with many members costs no string per member.
-    public static func topLevelMembers(_ bytes: UnsafeRawBufferPointer,
-                                       named names: [StaticString]) throws(JSONSyntaxError) -> [(name: Int, valueRange: Range<Int>)] {
-        func index(of key: some Sequence<UInt8>) -> Int? {
-            names.firstIndex { key.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+    /// Validates a whole document like `topLevelMembers` but finds only the members named in
+    /// `names`: the byte range of each one's value, nil where absent (the last one where a name
+    /// repeats). Names are compared as raw bytes, so a response with many members costs no
+    /// string per member, and the result lives inline: no allocation.
+    public static func topLevelMembers<let N: Int>(
+        _ bytes: UnsafeRawBufferPointer, named names: InlineArray<N, StaticString>
+    ) throws(JSONSyntaxError) -> InlineArray<N, Range<Int>?> {
+        var found = InlineArray<N, Range<Int>?>(repeating: nil)
+        func record(_ key: some Collection<UInt8>, _ valueRange: Range<Int>) {
+            for index in names.indices where names[index].withUTF8Buffer({ key.elementsEqual($0) }) {
+                found[index] = valueRange
+            }
         }
-        var found: [(name: Int, valueRange: Range<Int>)] = []
-        found.reserveCapacity(names.count)
         try walkTopLevelMembers(bytes) { (keyRange, valueRange) throws(JSONSyntaxError) in
             let raw = UnsafeRawBufferPointer(rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)])
             // An escaped name ("\u0075sage") is legal JSON: decoded before it is compared.
-            let name = raw.contains(UInt8(ascii: "\\")) ? index(of: try decodeKey(bytes, at: keyRange.lowerBound).utf8) : index(of: raw)
-            if let name { found.append((name, valueRange)) }
+            if raw.contains(UInt8(ascii: "\\")) {
+                record(try decodeKey(bytes, at: keyRange.lowerBound).utf8, valueRange)
+            } else {
+                record(raw, valueRange)
+            }
         }
         return found
     }

@@ -40,6 +40,14 @@ public struct JSONSpan: JSONLookup {
         return (try? reader.readNumber())?.intValue
     }
 
+    public var boolValue: Bool? {
+        switch bytes.first {
+        case UInt8(ascii: "t"): true
+        case UInt8(ascii: "f"): false
+        default: nil
+        }
+    }
+
     public var stringValue: String? {
         guard bytes.first == UInt8(ascii: "\"") else { return nil }
         var reader = JSONReader(bytes)
@@ -78,28 +86,30 @@ extension JSONSpan {
 /// Chosen top-level members of a document, found in one pass over it (`JSONReader
 /// .topLevelMembers(_:named:)`), each read in place: a large response is walked once however
 /// many members are looked up.
-public struct JSONSelectedMembers: JSONLookup {
+public struct JSONSelectedMembers<let N: Int>: JSONLookup {
     private let bytes: UnsafeRawBufferPointer
-    private let names: [StaticString]
-    private let members: [(name: Int, valueRange: Range<Int>)]
+    private let names: InlineArray<N, StaticString>
+    private let values: InlineArray<N, Range<Int>?>
 
     /// nil when `bytes` is not one JSON object.
-    public init?(_ bytes: UnsafeRawBufferPointer, named names: [StaticString]) {
-        guard let members = try? JSONReader.topLevelMembers(bytes, named: names) else { return nil }
+    public init?(_ bytes: UnsafeRawBufferPointer, named names: InlineArray<N, StaticString>) {
+        guard let values = try? JSONReader.topLevelMembers(bytes, named: names) else { return nil }
         self.bytes = bytes
         self.names = names
-        self.members = members
+        self.values = values
     }
 
+    /// A member that was not among the chosen names reads as absent.
     public subscript(key: String) -> JSONSpan? {
-        guard let member = members.last(where: { names[$0.name].withUTF8Buffer { $0.elementsEqual(key.utf8) } }) else {
-            return nil
+        for index in names.indices where names[index].withUTF8Buffer({ $0.elementsEqual(key.utf8) }) {
+            return values[index].map { JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[$0])) }
         }
-        return JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[member.valueRange]))
+        return nil
     }
 
     public var isObject: Bool { true }
     public var intValue: Int64? { nil }
     public var stringValue: String? { nil }
+    public var boolValue: Bool? { nil }
     public var arrayValue: [JSONSpan]? { nil }
 }

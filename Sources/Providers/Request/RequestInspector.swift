@@ -21,7 +21,7 @@ public enum RequestInspector {
             guard endpoint.isMetered else { return facts }
             throw JSONSyntaxError(offset: 0, message: "empty body; this endpoint expects a JSON object")
         }
-        let members: [(name: Int, valueRange: Range<Int>)]
+        let members: InlineArray<8, Range<Int>?>
         do {
             members = try JSONReader.topLevelMembers(body, named: Member.names)
         } catch {
@@ -29,24 +29,29 @@ public enum RequestInspector {
             if endpoint == .other || endpoint == .countTokens { return facts }
             throw error
         }
-        for member in members {
-            let value = UnsafeRawBufferPointer(rebasing: body[member.valueRange])
-            switch Member(rawValue: member.name) {
-            case .model? where provider != .google:
-                if case .string(let model)? = try? JSONReader.parse(value) {
-                    facts.model = model
-                    facts.modelValueRange = member.valueRange
-                }
-            case .stream? where provider != .google:
-                facts.stream = (try? JSONReader.parse(value))?.boolValue ?? false
-            case .streamOptions?:
-                facts.clientRequestedStreamUsage = (try? JSONReader.parse(value))?["include_usage"]?.boolValue ?? false
-            case .maxTokens?, .maxCompletionTokens?, .maxOutputTokens?:
-                if let cap = (try? JSONReader.parse(value))?.intValue { facts.maxOutputTokens = cap }
-            case .generationConfig?, .generationConfigSnakeCase?:
-                if let cap = (try? JSONReader.parse(value))?["maxOutputTokens"]?.intValue { facts.maxOutputTokens = cap }
-            default:
-                continue
+        func value(_ member: Member) -> JSONSpan? {
+            members[member.rawValue].map { JSONSpan(UnsafeRawBufferPointer(rebasing: body[$0])) }
+        }
+        if provider != .google {
+            if let range = members[Member.model.rawValue], let model = value(.model)?.stringValue {
+                facts.model = model
+                facts.modelValueRange = range
+            }
+            if let stream = value(.stream) { facts.stream = stream.boolValue ?? false }
+        }
+        if let options = value(.streamOptions) {
+            facts.clientRequestedStreamUsage = options["include_usage"]?.boolValue ?? false
+        }
+        // Of several output caps, the one written last counts (as a reader of the whole body would
+        // have it).
+        var capPosition = -1
+        for index in Member.outputCaps.indices {
+            let member = Member.outputCaps[index]
+            guard let range = members[member.rawValue], range.lowerBound > capPosition, let span = value(member) else { continue }
+            let isConfig = member == .generationConfig || member == .generationConfigSnakeCase
+            if let cap = isConfig ? span["maxOutputTokens"]?.intValue : span.intValue {
+                facts.maxOutputTokens = cap
+                capPosition = range.lowerBound
             }
         }
         if facts.stream && facts.streamFormat == .none { facts.streamFormat = .sse }
@@ -70,9 +75,13 @@ public enum RequestInspector {
         case generationConfig, generationConfigSnakeCase
 
         /// The JSON names, in the order of the cases.
-        static let names: [StaticString] = [
+        static let names: InlineArray<8, StaticString> = [
             "model", "stream", "stream_options", "max_tokens", "max_completion_tokens", "max_output_tokens",
             "generationConfig", "generation_config",
+        ]
+        /// The members that cap the output, directly or (Gemini) as `maxOutputTokens` inside.
+        static let outputCaps: InlineArray<5, Member> = [
+            .maxTokens, .maxCompletionTokens, .maxOutputTokens, .generationConfig, .generationConfigSnakeCase,
         ]
     }
 

@@ -171,9 +171,10 @@ public struct UsageTracker: Sendable {
     }
 
     /// The top-level members of a response body that usage is read from.
-    static let usageMembers: [StaticString] = ["usage", "model", "service_tier", "usageMetadata", "modelVersion", "response"]
+    static let usageMembers: InlineArray<6, StaticString> = ["usage", "model", "service_tier", "usageMetadata",
+                                                             "modelVersion", "response"]
     /// The members of an Anthropic stream event that usage is read from.
-    static let anthropicEventMembers: [StaticString] = ["message", "usage"]
+    static let anthropicEventMembers: InlineArray<2, StaticString> = ["message", "usage"]
 
     /// Reads usage from a whole JSON body in place: the body is validated in one pass and only
     /// the numbers and names that matter are decoded (a large embeddings response is not
