@@ -35,7 +35,8 @@ public struct JSONSpan: JSONLookup {
     }
 
     public var intValue: Int64? {
-        guard let first = bytes.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else { return nil }
+        guard let first = bytes.first, first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        else { return nil }
         var reader = JSONReader(bytes)
         return (try? reader.readNumber())?.intValue
     }

@@ -47,7 +47,8 @@ public enum RequestInspector {
         var capPosition = -1
         for index in Member.outputCaps.indices {
             let member = Member.outputCaps[index]
-            guard let range = members[member.rawValue], range.lowerBound > capPosition, let span = value(member) else { continue }
+            guard let range = members[member.rawValue], range.lowerBound > capPosition,
+                  let span = value(member) else { continue }
             let isConfig = member == .generationConfig || member == .generationConfigSnakeCase
             if let cap = isConfig ? span["maxOutputTokens"]?.intValue : span.intValue {
                 facts.maxOutputTokens = cap
