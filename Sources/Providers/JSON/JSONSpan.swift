@@ -13,23 +13,23 @@ public struct JSONSpan: JSONLookup {
     public var isObject: Bool { bytes.first == UInt8(ascii: "{") }
 
     public subscript(key: String) -> JSONSpan? {
+        guard isObject else { return nil }
         var key = key
-        return key.withUTF8 { name in
-            var found: JSONSpan?
-            forEachMember { member, value in
-                if keyMatches(member, name) { found = value }
+        let found = key.withUTF8 { name in
+            var found: Range<Int>?
+            try? JSONReader.walkTopLevelMembers(bytes) { (member, value) throws(JSONSyntaxError) in
+                if try JSONReader.keyMatches(bytes, member, name) { found = value }
             }
             return found
         }
+        return found.map { JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[$0])) }
     }
 
     public func members<let N: Int>(_ names: InlineArray<N, StaticString>) -> InlineArray<N, JSONSpan?> {
         var found = InlineArray<N, JSONSpan?>(repeating: nil)
-        forEachMember { member, value in
-            for index in names.indices {
-                let matches = names[index].withUTF8Buffer { keyMatches(member, $0) }
-                if matches { found[index] = value }
-            }
+        guard isObject, let ranges = try? JSONReader.topLevelMembers(bytes, named: names) else { return found }
+        for index in names.indices {
+            found[index] = ranges[index].map { JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[$0])) }
         }
         return found
     }
@@ -66,21 +66,6 @@ public struct JSONSpan: JSONLookup {
             return nil
         }
         return elements
-    }
-}
-
-extension JSONSpan {
-    /// Calls `visit` with each member's name (its range, quotes included) and value, in order;
-    /// nothing for any value but an object.
-    private func forEachMember(_ visit: (_ key: Range<Int>, _ value: JSONSpan) -> Void) {
-        guard isObject else { return }
-        try? JSONReader.walkTopLevelMembers(bytes) { (key, value) throws(JSONSyntaxError) in
-            visit(key, JSONSpan(UnsafeRawBufferPointer(rebasing: bytes[value])))
-        }
-    }
-
-    private func keyMatches(_ key: Range<Int>, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        (try? JSONReader.keyMatches(bytes, key, name)) ?? false
     }
 }
 

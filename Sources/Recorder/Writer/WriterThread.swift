@@ -26,7 +26,7 @@ final class WriterThread: @unchecked Sendable {
         var handle = pthread_t()
         let created = pthread_create(&handle, nil, { argument in
             let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-            _ = pthread_setname_np(pthread_self(), String(start.name.utf8.prefix(15))!)
+            _ = pthread_setname_np(pthread_self(), String(decoding: start.name.utf8.prefix(15), as: UTF8.self))
             start.thread.work()
             return nil
         }, start)
