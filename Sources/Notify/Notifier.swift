@@ -100,10 +100,11 @@ public final class Notifier: Sendable {
     // MARK: - Weekly digest
 
     func watchSchedule() async {
-        while !closed.load(ordering: .acquiring) {
+        // A cancelled task's sleep returns at once: without the check this loop would spin.
+        while !closed.load(ordering: .acquiring), !Task.isCancelled {
             await sendScheduledDigestIfDue()
             let deadline = ContinuousClock.now + scheduleInterval
-            while ContinuousClock.now < deadline, !closed.load(ordering: .acquiring) {
+            while ContinuousClock.now < deadline, !closed.load(ordering: .acquiring), !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }

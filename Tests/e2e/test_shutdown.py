@@ -1,4 +1,4 @@
-"""Graceful shutdown loses nothing.
+"""Graceful shutdown loses nothing; a daemon that cannot start says why and exits.
 
 200 concurrent calls, SIGTERM right after the last response, exit code 0, and a new daemon on the
 same data folder reads back exactly those 200 records. A stream in flight when SIGTERM arrives is
@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ANTHROPIC_AUTH, GOOGLE_AUTH, OPENAI_AUTH, http_request, raw_post_bytes, read_until_closed, split_head
+from conftest import (ANTHROPIC_AUTH, GOOGLE_AUTH, OPENAI_AUTH, TOKENLENS_BIN, Daemon, http_request, raw_post_bytes,
+                      read_until_closed, split_head)
 
 MSGS = [{"role": "user", "content": "x"}]
 MIX = [
@@ -104,3 +106,26 @@ def test_sigint_stops_gracefully(fake, make_daemon, tmp_path):
     assert d1.stop(signal.SIGINT) == 0
     d2 = make_daemon(providers(fake), data_dir=data)
     assert {r["id"] for r in d2.recent()} == set(ids)
+
+
+def test_taken_port_ends_the_daemon_with_a_clear_error(fake, tmp_path):
+    """A daemon that cannot listen says where and why, and exits at once. It used to stay up
+    without a word, one event loop spinning, because the service group cancels the other
+    services when the server fails and some of them only listened for a graceful shutdown."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    d = Daemon(tmp_path / "taken", providers(fake))
+    try:
+        started = time.monotonic()
+        proc = subprocess.run([TOKENLENS_BIN, "daemon", "--config", str(d.config), "--port", str(port)],
+                              capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+        assert time.monotonic() - started < 10
+    finally:
+        holder.close()
+    assert proc.returncode != 0
+    err = proc.stderr.decode()
+    assert f"cannot listen on 127.0.0.1:{port}: the address is already in use" in err, err
+    assert "--port" in err
+    assert b"TOKENLENS_READY" not in proc.stdout

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import Logging
+import NIOCore
 import Notify
 import Policy
 import Providers
@@ -17,6 +18,7 @@ public struct Daemon {
         case unreadable(PolicyReadError)
         case invalidPolicy([Diagnostic])
         case storage(String)
+        case cannotListen(host: String, port: Int, reason: String)
 
         public var description: String {
             switch self {
@@ -25,6 +27,9 @@ public struct Daemon {
                 diagnostics.map(\.formatted).joined(separator: "\n")
                     + "\nthe daemon did not start: fix the errors above (run `tokenlens check` to see them again)"
             case .storage(let message): message
+            case .cannotListen(let host, let port, let reason):
+                "cannot listen on \(host):\(port): \(reason); stop whatever holds it (another TokenLens daemon?) "
+                    + "or choose another port with --port or [server] port in the config"
             }
         }
     }
@@ -143,12 +148,25 @@ public struct Daemon {
             liveBus.finishAll()
             await upstream.shutdown()
             try? await webhookClient.shutdown()
-            throw error
+            throw Self.startError(for: error, host: host, port: port)
         }
         liveBus.finishAll()
         await upstream.shutdown()
         try? await webhookClient.shutdown()
         let statistics = recorder.statistics
         logger.notice("TokenLens stopped: \(statistics.written) calls written, \(statistics.dropped) dropped, \(statistics.pending) pending")
+    }
+
+    /// The server's bind failures, said in words; any other error as it came.
+    static func startError(for error: any Error, host: String, port: Int) -> any Error {
+        guard let error = error as? IOError else { return error }
+        let reason: String
+        switch error.errnoCode {
+        case EADDRINUSE: reason = "the address is already in use"
+        case EACCES: reason = "permission denied (ports below 1024 need privileges)"
+        case EADDRNOTAVAIL: reason = "no network interface has this address"
+        default: return error
+        }
+        return StartError.cannotListen(host: host, port: port, reason: reason)
     }
 }

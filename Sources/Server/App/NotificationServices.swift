@@ -14,9 +14,9 @@ public struct WebhookDispatcherService: Service {
 
     public func run() async throws {
         await dispatcher.resumePending()
-        await withGracefulShutdownHandler {
+        await runUntilStopped {
             await dispatcher.run()
-        } onGracefulShutdown: {
+        } stop: {
             dispatcher.close()
         }
     }
@@ -32,9 +32,9 @@ public struct NotifierService: Service {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
+        await runUntilStopped {
             await notifier.run()
-        } onGracefulShutdown: {
+        } stop: {
             notifier.close()
         }
     }
@@ -49,9 +49,9 @@ public struct RequestLogService: Service {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
+        await runUntilStopped {
             await writer.run()
-        } onGracefulShutdown: {
+        } stop: {
             writer.close()
         }
     }

@@ -94,9 +94,9 @@ public struct RecorderService: Service {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
+        await runUntilStopped {
             await recorder.run()
-        } onGracefulShutdown: {
+        } stop: {
             recorder.close()
         }
     }

@@ -168,7 +168,7 @@ struct PlaygroundRoutes {
     func waitForRecord(id: String?) async -> CallRecord? {
         guard let id else { return nil }
         let deadline = ContinuousClock.now + Self.recordWait
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline, !Task.isCancelled {
             if let record = try? await services.store.record(id: id) { return record }
             try? await Task.sleep(for: .milliseconds(20))
         }
