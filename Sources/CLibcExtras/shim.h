@@ -8,9 +8,6 @@
 
 // A GNU extension: names a thread for ps, top -H and perf (15 bytes at most).
 int pthread_setname_np(pthread_t thread, const char *name);
-
-// Linux's scheduling policy for background work; <sched.h> defines it only under _GNU_SOURCE.
-static const int tl_sched_idle = 5;
 #endif
 
 // A GNU extension (also in Darwin's libc), declared here because the Glibc module is built

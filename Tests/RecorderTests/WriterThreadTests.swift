@@ -36,22 +36,4 @@ struct WriterThreadTests {
         for _ in 0..<500 where ran.withLock({ $0 }) < 10 { try? await Task.sleep(for: .milliseconds(2)) }
         #expect(ran.withLock { $0 } == 10)
     }
-
-    #if os(Linux)
-    @Test func aBackgroundThreadRunsItsJobsUnderTheIdlePolicyAndAnOrdinaryOneDoesNot() async {
-        let background = WriterThread(name: "tl-test-idle", background: true)
-        let ordinary = WriterThread(name: "tl-test-writer")
-        defer {
-            background.stop()
-            ordinary.stop()
-        }
-        // The policy of the thread a job runs on, as the kernel reports it (SCHED_IDLE is 5).
-        let backgroundPolicy = await background.run { sched_getscheduler(0) }
-        let ordinaryPolicy = await ordinary.run { sched_getscheduler(0) }
-        #expect(backgroundPolicy == 5)
-        #expect(background.isBackground)
-        #expect(ordinaryPolicy == SCHED_OTHER)
-        #expect(!ordinary.isBackground)
-    }
-    #endif
 }

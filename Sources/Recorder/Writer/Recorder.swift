@@ -45,20 +45,6 @@ public final class Recorder: Sendable {
     /// Batches smaller than this are written paced (see `run()`).
     static let pacedBatchLimit = 256
 
-    /// Calls queued behind a batch beyond which its inserts stay on the ordinary thread.
-    static let backgroundBacklogLimit = 1_024
-    /// Inserts per transaction on the background thread: the first slice of a batch is a
-    /// fraction of a millisecond of work, which ends soon even on a core other threads keep
-    /// busy (where a background thread gets a fraction of a percent); each slice that ends
-    /// in time doubles the next, up to the largest.
-    static let firstBackgroundSlice = 32
-    static let largestBackgroundSlice = 1_024
-    /// How long the background thread may take over a batch before the ordinary one inserts
-    /// the rest.
-    static let backgroundStall: Duration = .milliseconds(100)
-    static let firstBackgroundPause: Duration = .seconds(1)
-    static let longestBackgroundPause: Duration = .seconds(64)
-
     public let store: CallStore
     private let queue: BoundedQueue<Pending>
     private let batchLimit: Int
@@ -124,20 +110,11 @@ public final class Recorder: Sendable {
     }
 
     /// The writer loop. Returns once `close()` was called and every queued record is written.
-    /// Batches are completed, stored and published on threads of the recorder's own (see
+    /// Batches are completed, stored and published on a thread of the recorder's own (see
     /// `WriterThread`), not on the event loops this task runs on.
     public func run() async {
         let thread = WriterThread(name: "tl-recorder")
-        let inserter = WriterThread(name: "tl-recorder-db", background: true)
-        defer {
-            thread.stop()
-            inserter.stop()
-        }
-        // After the background thread was found starved, it is left out for a while (twice as
-        // long each time it is starved again, up to a minute): on cores other work keeps busy
-        // it would hold up each batch for seconds.
-        var backgroundResumes = ContinuousClock.now
-        var backgroundPause = Self.firstBackgroundPause
+        defer { thread.stop() }
         while true {
             var batch = await queue.take(limit: batchLimit)
             if batch.isEmpty { return }
@@ -156,95 +133,43 @@ public final class Recorder: Sendable {
             let paced = batch.count < Self.pacedBatchLimit
             let handoff = Handoff(batch)
             batch.removeAll()
-            let records = await thread.run {
+            let (records, failure) = await thread.run { [self] in
                 var pacer = CorePacer(enabled: paced)
-                var batch = handoff.take()
-                return Self.complete(&batch, batch.indices, pacer: &pacer)
-                // the batch, and the request bodies its analyses held, go before the write
+                let records = Self.complete(handoff.take(), pacer: &pacer)
+                return (records, write(records, pacer: &pacer))
             }
-            var written = 0
-            var failure: (any Error)?
-            // The inserts are the one part that shares no lock with the proxy's threads (a
-            // preempted background thread holding one would stall them), and half the work:
-            // on a core that the proxy, its clients and its providers leave idle they cost
-            // their calls nothing. While the writer keeps up they run in the background.
-            if inserter.isBackground, !queue.isClosed, queue.approximateCount <= Self.backgroundBacklogLimit,
-               ContinuousClock.now >= backgroundResumes {
-                let began = ContinuousClock.now
-                (written, failure) = await inserter.run { [self] in insertInSlices(records) }
-                if ContinuousClock.now - began > Self.backgroundStall {
-                    backgroundResumes = ContinuousClock.now + backgroundPause
-                    backgroundPause = min(backgroundPause * 2, Self.longestBackgroundPause)
-                } else {
-                    backgroundPause = Self.firstBackgroundPause
-                }
-            }
-            if failure == nil, written < records.count {
-                let rest = Array(records[written...])
-                failure = await thread.run { [self] in
-                    var pacer = CorePacer(enabled: paced)
-                    return insert(rest, pacer: &pacer)
-                }
-                if failure == nil { written = records.count }
-            }
-            if written > 0 {
-                let committed = Array(records[..<written])
-                await thread.run { [self] in published(committed) }
-            }
-            if let failure { await retry(Array(records[written...]), after: failure, on: thread) }
+            if let failure { await retry(records, after: failure, on: thread) }
         }
     }
 
-    /// On the background thread: inserts `records` a slice at a time (see
-    /// `firstBackgroundSlice`), each in a transaction of its own, until all are in, the
-    /// database refuses one (its error), or the thread is found starved (the batch has taken
-    /// `backgroundStall`). Returns how many of the records, from the first, are in.
-    private func insertInSlices(_ records: [CallRecord]) -> (Int, (any Error)?) {
-        let started = ContinuousClock.now
-        var pacer = CorePacer(enabled: false)
-        var start = 0
-        var slice = Self.firstBackgroundSlice
-        while start < records.count {
-            let end = min(start + slice, records.count)
-            if let failure = insert(Array(records[start..<end]), pacer: &pacer) { return (start, failure) }
-            start = end
-            if ContinuousClock.now - started > Self.backgroundStall { break }
-            slice = min(slice * 2, Self.largestBackgroundSlice)
-        }
-        return (start, nil)
-    }
-
-    /// Completes the records in `range` in place: by now the batch holds the only reference to
-    /// most of them, so the analysis is written into them rather than into copies, and the
-    /// request body each analysis held is let go.
-    private static func complete(_ batch: inout [Pending], _ range: Range<Int>, pacer: inout CorePacer) -> [CallRecord] {
+    /// Completes each record in place: by now the batch holds the only reference to most of
+    /// them, so the analysis is written into them rather than into copies.
+    private static func complete(_ batch: consuming [Pending], pacer: inout CorePacer) -> [CallRecord] {
+        var batch = batch
         var records: [CallRecord] = []
-        records.reserveCapacity(range.count)
-        for index in range {
+        records.reserveCapacity(batch.count)
+        for index in batch.indices {
             if let complete = batch[index].complete {
-                batch[index].complete = nil
                 complete(&batch[index].record)
                 pacer.breathe()
             }
             records.append(batch[index].record)
         }
-        return records
+        return records  // the batch, and the request bodies its analyses held, go before the write
     }
 
-    /// Inserts records in one transaction; the error if they were not written.
-    private func insert(_ records: [CallRecord], pacer: inout CorePacer) -> (any Error)? {
+    /// Writes a batch and, once it is committed, counts and publishes it; the error if it was
+    /// not written. Runs on the writer thread.
+    private func write(_ records: [CallRecord], pacer: inout CorePacer) -> (any Error)? {
         do {
             try store.insertOnCallingThread(records, pacer: &pacer)
-            return nil
         } catch {
             return error
         }
-    }
-
-    /// Counts and publishes records once they are committed.
-    private func published(_ records: [CallRecord]) {
         progress.withLock { $0.written += Int64(records.count) }
+        pacer.breathe()
         onCommit(records)
+        return nil
     }
 
     /// A batch the database refused (locked, disk full): tried again every second.
@@ -261,11 +186,7 @@ public final class Recorder: Sendable {
             try? await Task.sleep(for: .seconds(1))
             failure = await thread.run { [self] in
                 var pacer = CorePacer(enabled: false)
-                guard let failure = insert(batch, pacer: &pacer) else {
-                    published(batch)
-                    return nil
-                }
-                return failure
+                return write(batch, pacer: &pacer)
             }
         }
     }

@@ -3,7 +3,6 @@ import CLibcExtras
 import Glibc
 #endif
 import DequeModule
-import Synchronization
 
 /// The recorder's own thread: runs jobs one after another, in the order they were given.
 ///
@@ -20,22 +19,17 @@ final class WriterThread: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    /// Whether the thread runs only on a core nothing else wants (Linux's `SCHED_IDLE`); false
-    /// until the thread has started.
-    var isBackground: Bool { runsInBackground.load(ordering: .relaxed) }
-    private let runsInBackground = Atomic(false)
-    private let wantsBackground: Bool
-
-    /// - Parameter background: run the thread under Linux's `SCHED_IDLE` policy: it gets a core
-    ///   only when no ordinary thread wants one, and gives it up the moment one wakes. Any
-    ///   process may put its own threads there. Elsewhere, or if refused, an ordinary thread.
-    init(name: String, background: Bool = false) {
-        wantsBackground = background
+    init(name: String) {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wake, nil)
         let start = Unmanaged.passRetained(Start(thread: self, name: name)).toOpaque()
         var handle = pthread_t()
-        let created = pthread_create(&handle, nil, Self.main, start)
+        let created = pthread_create(&handle, nil, { argument in
+            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
+            _ = pthread_setname_np(pthread_self(), String(decoding: start.name.utf8.prefix(15), as: UTF8.self))
+            start.thread.work()
+            return nil
+        }, start)
         precondition(created == 0, "cannot start the recorder's thread: error \(created)")
         pthread_detach(handle)
     }
@@ -45,22 +39,6 @@ final class WriterThread: @unchecked Sendable {
         pthread_mutex_destroy(mutex)
         wake.deallocate()
         mutex.deallocate()
-    }
-
-    /// The thread's entry point: names the thread, then runs its jobs.
-    private static let main: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { argument in
-        let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-        _ = pthread_setname_np(pthread_self(), String(decoding: start.name.utf8.prefix(15), as: UTF8.self))
-        #if os(Linux)
-        // glibc's thread attributes accept no policy but the three POSIX ones: the thread
-        // moves itself (the thread id 0 is the calling thread).
-        var parameters = sched_param()
-        if start.thread.wantsBackground, sched_setscheduler(0, tl_sched_idle, &parameters) == 0 {
-            start.thread.runsInBackground.store(true, ordering: .relaxed)
-        }
-        #endif
-        start.thread.work()
-        return nil
     }
 
     /// What the new thread needs: the object it serves (kept alive until the thread ends).
