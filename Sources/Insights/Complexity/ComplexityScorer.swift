@@ -22,9 +22,13 @@ public enum ComplexityScorer {
         }
     }
 
-    static let reasoningWords: [StaticString] = ["analyze", "analyse", "prove", "derive", "plan", "compare", "debug", "refactor",
-                                 "architecture", "optimi", "step by step", "reason", "evaluate", "trade-off", "tradeoff"]
-    static let structuredWords: [StaticString] = ["json", "schema", "yaml", "table", "csv", "xml"]
+    /// The words behind the `code`, `reasoning` and `structuredOutput` signals, in that order.
+    static let signalWords = SignalWords([
+        ["```", "func ", "def ", "class ", "#include", "{\n", "};"],
+        ["analyze", "analyse", "prove", "derive", "plan", "compare", "debug", "refactor", "architecture", "optimi",
+         "step by step", "reason", "evaluate", "trade-off", "tradeoff"],
+        ["json", "schema", "yaml", "table", "csv", "xml"],
+    ])
 
     public static func signals(content: PromptContent, promptTokens: Int, maxOutputTokens: Int64?) -> Signals {
         var signals = Signals()
@@ -34,10 +38,10 @@ public enum ComplexityScorer {
         signals.longConversation = content.messageCount > 10
         signals.largeOutput = (maxOutputTokens ?? 0) > 4_000
         let query = lowercasedQuery(content)
-        let has = { (word: StaticString) in ByteSearch.contains(query, word) }
-        signals.code = has("```") || has("func ") || has("def ") || has("class ") || has("#include") || has("{\n") || has("};")
-        signals.reasoning = reasoningWords.contains(where: has)
-        signals.structuredOutput = structuredWords.contains(where: has)
+        let words = signalWords.find(in: query)
+        signals.code = words.contains(0)
+        signals.reasoning = words.contains(1)
+        signals.structuredOutput = words.contains(2)
         signals.multiPart = numberedLines(query) >= 3 || query.lazy.filter { $0 == UInt8(ascii: "?") }.count >= 3
         return signals
     }
