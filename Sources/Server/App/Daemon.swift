@@ -27,9 +27,7 @@ public struct Daemon {
                 diagnostics.map(\.formatted).joined(separator: "\n")
                     + "\nthe daemon did not start: fix the errors above (run `tokenlens check` to see them again)"
             case .storage(let message): message
-            case .cannotListen(let host, let port, let reason):
-                "cannot listen on \(host):\(port): \(reason); stop whatever holds it (another TokenLens daemon?) "
-                    + "or choose another port with --port or [server] port in the config"
+            case .cannotListen(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"
             }
         }
     }
@@ -162,9 +160,14 @@ public struct Daemon {
         guard let error = error as? IOError else { return error }
         let reason: String
         switch error.errnoCode {
-        case EADDRINUSE: reason = "the address is already in use"
-        case EACCES: reason = "permission denied (ports below 1024 need privileges)"
-        case EADDRNOTAVAIL: reason = "no network interface has this address"
+        case EADDRINUSE:
+            reason = "the address is already in use; stop whatever holds it (another TokenLens daemon?) "
+                + "or choose another port with --port or [server] port in the config"
+        case EACCES:
+            reason = "permission denied (ports below 1024 need privileges); choose another port with --port "
+                + "or [server] port in the config"
+        case EADDRNOTAVAIL:
+            reason = "no network interface has this address; check --host or [server] host in the config"
         default: return error
         }
         return StartError.cannotListen(host: host, port: port, reason: reason)
