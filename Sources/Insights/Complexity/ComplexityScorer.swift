@@ -22,7 +22,12 @@ public enum ComplexityScorer {
         }
     }
 
-    /// The words behind the `code`, `reasoning` and `structuredOutput` signals, in that order.
+    /// The signals read from words in the query: each one's index is its group in `signalWords`.
+    enum WordSignal: Int {
+        case code, reasoning, structuredOutput
+    }
+
+    /// The words behind each `WordSignal`, in the order of its cases.
     static let signalWords = SignalWords([
         ["```", "func ", "def ", "class ", "#include", "{\n", "};"],
         ["analyze", "analyse", "prove", "derive", "plan", "compare", "debug", "refactor", "architecture", "optimi",
@@ -39,9 +44,9 @@ public enum ComplexityScorer {
         signals.largeOutput = (maxOutputTokens ?? 0) > 4_000
         let query = lowercasedQuery(content)
         let words = signalWords.find(in: query)
-        signals.code = words.contains(0)
-        signals.reasoning = words.contains(1)
-        signals.structuredOutput = words.contains(2)
+        signals.code = words.contains(WordSignal.code.rawValue)
+        signals.reasoning = words.contains(WordSignal.reasoning.rawValue)
+        signals.structuredOutput = words.contains(WordSignal.structuredOutput.rawValue)
         signals.multiPart = numberedLines(query) >= 3 || query.lazy.filter { $0 == UInt8(ascii: "?") }.count >= 3
         return signals
     }
