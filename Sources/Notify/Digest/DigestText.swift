@@ -20,19 +20,20 @@ public enum DigestText {
         lines.append("Tokens       in \(short(spend?["input_tokens"])) · out \(short(spend?["output_tokens"])) · cache read \(short(spend?["cache_read_tokens"])) · cache write \(short(spend?["cache_write_tokens"])) · reasoning \(short(spend?["reasoning_tokens"]))")
         lines.append("Cache        hit rate \(String(format: "%.1f", (spend?["cache_hit_rate"]?.doubleValue ?? 0) * 100))%, saved \(money(spend?["savings_usd"]))")
         lines.append("")
-        let sources = digest["top_sources"]?.arrayValue ?? []
+        let sources = (digest["top_sources"]?.arrayValue ?? []).map { (name: $0["source"]?.stringValue ?? "?", item: $0) }
+        let models = (digest["top_models"]?.arrayValue ?? []).map { model in
+            let name = (model["model"]?.stringValue).flatMap { $0.isEmpty ? nil : $0 } ?? "(no model)"
+            return (name: "\(name) (\(model["provider"]?.stringValue ?? "?"))", item: model)
+        }
+        // One name column for both lists, as wide as the longest name: dated model ids with
+        // their provider often pass 32 characters, and a row that overflows loses its column.
+        let width = nameColumnWidth(for: (sources + models).map(\.name))
         lines.append("Top sources (\(int(digest["source_count"])))")
         if sources.isEmpty { lines.append("  none") }
-        for source in sources {
-            lines.append(row(source["source"]?.stringValue ?? "?", source))
-        }
-        let models = digest["top_models"]?.arrayValue ?? []
+        for source in sources { lines.append(row(source.name, source.item, width: width)) }
         lines.append("Top models (\(int(digest["model_count"])))")
         if models.isEmpty { lines.append("  none") }
-        for model in models {
-            let name = (model["model"]?.stringValue).flatMap { $0.isEmpty ? nil : $0 } ?? "(no model)"
-            lines.append(row("\(name) (\(model["provider"]?.stringValue ?? "?"))", model))
-        }
+        for model in models { lines.append(row(model.name, model.item, width: width)) }
         lines.append("")
         let waste = digest["waste"]
         if int(waste?["analysed_calls"]) > 0 {
@@ -55,8 +56,14 @@ public enum DigestText {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func row(_ name: String, _ item: JSONValue) -> String {
-        let padded = name.count >= 32 ? name : name + String(repeating: " ", count: 32 - name.count)
+    /// The name column: at least 32 characters, at most 56 (longer names are cut with "…").
+    static func nameColumnWidth(for names: [String]) -> Int {
+        min(max(32, names.map(\.count).max() ?? 0), 56)
+    }
+
+    static func row(_ name: String, _ item: JSONValue, width: Int) -> String {
+        let fitted = name.count > width ? String(name.prefix(width - 1)) + "…" : name
+        let padded = fitted + String(repeating: " ", count: width - fitted.count)
         let share = item["share_pct"]?.doubleValue.map { String(format: "%5.1f%%", $0) } ?? "     -"
         return "  \(padded) \(money(item["cost_usd"]).leftPadded(10))  \(share)  \(NumberText.grouped(int(item["calls"]))) calls"
     }
