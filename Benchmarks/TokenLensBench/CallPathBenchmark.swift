@@ -17,6 +17,8 @@ enum CallPathBenchmark {
         }
         let request = Array(bodyLine.dropFirst("wrk.body = '".count).dropLast().utf8)
         let response = try Array(Data(contentsOf: proxyDirectory.appendingPathComponent("chat.json")))
+        let stream = try Array(Data(contentsOf: proxyDirectory.appendingPathComponent("stream.sse")))
+        let streamFacts = RequestFacts(provider: .openai, endpoint: .chatCompletions, stream: true, streamFormat: .sse)
         let analyzer = PromptAnalyzer()
         let prices = PriceTable.shipped
         let facts = try request.withUnsafeBytes { body throws(JSONSyntaxError) in
@@ -43,6 +45,12 @@ enum CallPathBenchmark {
             ("usage from the response", {
                 var tracker = UsageTracker(facts: facts)
                 tracker.consume(response)
+                tracker.finish()
+                return Int(tracker.usage()?.outputTokens ?? 0)
+            }),
+            ("usage from the streamed response (SSE, 11 events)", {
+                var tracker = UsageTracker(facts: streamFacts)
+                tracker.consume(stream)
                 tracker.finish()
                 return Int(tracker.usage()?.outputTokens ?? 0)
             }),
