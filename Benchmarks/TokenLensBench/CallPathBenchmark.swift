@@ -26,6 +26,13 @@ enum CallPathBenchmark {
         }
         let json = try JSONReader.parse(request)
 
+        // An agent's system prompt restating its rules, and a task that repeats one of them.
+        let agentPrompt = PromptContent(segments: [
+            PromptSegment(role: .system, text: String(repeating: "You are a careful coding agent. Always run the tests before you commit. "
+                                                              + "Never push to main without review. Keep answers short and precise. ", count: 10),
+                          messageIndex: 0),
+            PromptSegment(role: .user, text: "Fix the failing test in the parser. Always run the tests before you commit.", messageIndex: 1),
+        ], messageCount: 2)
         let steps: [(String, () -> Int)] = [
             ("inspect the request (facts)", {
                 (try? request.withUnsafeBytes { body throws(JSONSyntaxError) in
@@ -37,6 +44,9 @@ enum CallPathBenchmark {
             ("analyze the prompt (heatmap, waste)", {
                 let content = PromptExtractor.extract(provider: .openai, endpoint: .chatCompletions, body: json)
                 return analyzer.analyze(content, provider: .openai, endpoint: .chatCompletions, body: json, model: "gpt-5-mini").heatmap.total
+            }),
+            ("repeated instructions in an agent's prompt (41 sentences; not the benchmark's call)", {
+                RepeatedInstructions.find(in: agentPrompt).count
             }),
             ("complexity score", {
                 let content = PromptExtractor.extract(provider: .openai, endpoint: .chatCompletions, body: json)

@@ -4,12 +4,14 @@
 public enum SentenceSplitter {
     /// UTF-8 byte ranges of the sentences in `text`, trimmed of surrounding whitespace.
     public static func sentences(in text: String) -> [Range<Int>] {
-        sentences(in: Array(text.utf8))
+        var result: [Range<Int>] = []
+        var text = text
+        text.withUTF8 { bytes in forEachSentence(in: bytes) { result.append($0) } }
+        return result
     }
 
-    /// The same, over text already in UTF-8.
-    public static func sentences(in bytes: [UInt8]) -> [Range<Int>] {
-        var result: [Range<Int>] = []
+    /// Calls `body` with the byte range of each sentence in `bytes`, in order.
+    public static func forEachSentence(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         var inFence = false
         var lineStart = 0
         while lineStart < bytes.count {
@@ -20,14 +22,14 @@ public enum SentenceSplitter {
                 inFence.toggle()
             } else if !inFence {
                 start = skipMarker(bytes, from: start, to: lineEnd)
-                split(bytes, from: start, to: lineEnd, into: &result)
+                split(bytes, from: start, to: lineEnd, body)
             }
             lineStart = lineEnd + 1
         }
-        return result
     }
 
-    static func split(_ bytes: [UInt8], from start: Int, to end: Int, into result: inout [Range<Int>]) {
+    @inline(__always)
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ body: (Range<Int>) -> Void) {
         var sentenceStart = start
         var index = start
         while index < end {
@@ -35,7 +37,7 @@ public enum SentenceSplitter {
             if terminatorLength > 0 {
                 let after = index + terminatorLength
                 if after >= end || isSpace(bytes[after]) || terminatorLength == 3 {
-                    append(bytes, sentenceStart, after, into: &result)
+                    emit(bytes, sentenceStart, after, body)
                     sentenceStart = skipSpaces(bytes, from: after, to: end)
                     index = sentenceStart
                     continue
@@ -43,12 +45,12 @@ public enum SentenceSplitter {
             }
             index += 1
         }
-        append(bytes, sentenceStart, end, into: &result)
+        emit(bytes, sentenceStart, end, body)
     }
 
     /// 1 for `.`, `!`, `?`; 3 for the ideographic full stop and fullwidth `!`/`?` (which need
     /// no space after them); 0 otherwise.
-    static func terminator(_ bytes: [UInt8], at index: Int, end: Int) -> Int {
+    static func terminator(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int {
         switch bytes[index] {
         case 0x2E, 0x21, 0x3F: return 1
         case 0xE3 where index + 2 < end && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82: return 3
@@ -57,31 +59,32 @@ public enum SentenceSplitter {
         }
     }
 
-    static func append(_ bytes: [UInt8], _ start: Int, _ end: Int, into result: inout [Range<Int>]) {
+    @inline(__always)
+    static func emit(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ body: (Range<Int>) -> Void) {
         var end = end
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        if end > start { result.append(start..<end) }
+        if end > start { body(start..<end) }
     }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 
-    static func skipSpaces(_ bytes: [UInt8], from start: Int, to end: Int) -> Int {
+    static func skipSpaces(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var index = start
         while index < end, isSpace(bytes[index]) { index += 1 }
         return index
     }
 
-    static func startsFence(_ bytes: [UInt8], at index: Int, end: Int) -> Bool {
+    static func startsFence(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Bool {
         guard index + 3 <= end else { return false }
         let mark = bytes[index]
         return (mark == 0x60 || mark == 0x7E) && bytes[index + 1] == mark && bytes[index + 2] == mark
     }
 
     /// Past a list marker (`-`, `*`, `+`, `•`, `1.`, `1)`), a quote mark or heading marks.
-    static func skipMarker(_ bytes: [UInt8], from start: Int, to end: Int) -> Int {
+    static func skipMarker(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var index = start
         while index < end, bytes[index] == 0x23 || bytes[index] == 0x3E { index += 1 }
-        if index < end, [0x2D, 0x2A, 0x2B].contains(bytes[index]), index + 1 < end, bytes[index + 1] == 0x20 {
+        if index < end, bytes[index] == 0x2D || bytes[index] == 0x2A || bytes[index] == 0x2B, index + 1 < end, bytes[index + 1] == 0x20 {
             index += 1
         } else if index + 2 < end, bytes[index] == 0xE2, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA2 {
             index += 3
