@@ -156,6 +156,10 @@ import Testing
         ("text-embedding-3-small", .cl100kBase, true),
         ("claude-sonnet-4-5-20250929", .o200kBase, false), ("gemini-2.5-pro", .o200kBase, false),
         ("omni-unknown", .o200kBase, false), ("o10-future", .o200kBase, false), ("", .o200kBase, false),
+        // Ids in other cases name the same models.
+        ("GPT-4o", .o200kBase, true), ("O3-Mini", .o200kBase, true), ("OpenAI/GPT-4.1", .o200kBase, true),
+        ("FT:GPT-3.5-turbo:acme::x", .cl100kBase, true), ("Claude-Sonnet-4-5", .o200kBase, false), ("O1", .o200kBase, true),
+        ("o", .o200kBase, false), ("ft:", .o200kBase, false), ("/", .o200kBase, false),
     ])
     func encodingForModel(_ model: String, _ encoding: TokenEncoding, _ isModelsOwn: Bool) {
         #expect(EncodingSelection.forModel(model) == EncodingSelection(encoding: encoding, isModelsOwn: isModelsOwn))

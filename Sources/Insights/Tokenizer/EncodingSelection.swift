@@ -14,17 +14,30 @@ public struct EncodingSelection: Sendable, Equatable {
     }
 
     public static func forModel(_ model: String) -> EncodingSelection {
-        // Most ids are lower case already: no copy for those.
-        model.utf8.contains(where: \.isASCIIUppercase) ? forLowercased(model.lowercased()) : forLowercased(model)
+        var model = model
+        return model.withUTF8 { forID($0) }
     }
 
-    private static func forLowercased(_ model: String) -> EncodingSelection {
-        var id = Substring(model).utf8
+    /// Reads the id's bytes in place, lower-casing ASCII as it compares: most ids are lower
+    /// case already, and this runs for every analysed call.
+    private static func forID(_ model: UnsafeBufferPointer<UInt8>) -> EncodingSelection {
+        var id = model[...]
         // Routed ids ("openai/gpt-4o") and fine-tunes ("ft:gpt-4o-mini:org::id") name the base model.
         if let slash = id.lastIndex(of: UInt8(ascii: "/")) { id = id[id.index(after: slash)...] }
-        if id.starts(with: "ft:".utf8) { id = id.dropFirst(3) }
+        if startsWith(id, "ft:") { id = id.dropFirst(3) }
         if let encoding = own(id) { return EncodingSelection(encoding: encoding, isModelsOwn: true) }
         return EncodingSelection(encoding: .o200kBase, isModelsOwn: false)
+    }
+
+    /// Whether `id` starts with the lower-case `prefix`, ignoring the case of ASCII letters in `id`.
+    private static func startsWith(_ id: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard id.count >= count else { return false }
+        let start = prefix.utf8Start
+        for offset in 0..<count where id[id.startIndex + offset].asciiLowercased != start[offset] {
+            return false
+        }
+        return true
     }
 
     private static let o200kPrefixes: [StaticString] = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-oss",
@@ -32,14 +45,12 @@ public struct EncodingSelection: Sendable, Equatable {
     private static let cl100kPrefixes: [StaticString] = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3",
                                                          "text-embedding-ada-002", "davinci-002", "babbage-002"]
 
-    private static func own(_ id: Substring.UTF8View) -> TokenEncoding? {
+    private static func own(_ id: Slice<UnsafeBufferPointer<UInt8>>) -> TokenEncoding? {
         func matches(_ prefix: StaticString) -> Bool {
-            let prefix = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-            guard id.starts(with: prefix) else { return false }
+            guard startsWith(id, prefix) else { return false }
             // o-series ids are short ("o1", "o3-mini"): require the end or a dash after the prefix.
-            guard prefix.count == 2, prefix[0] == UInt8(ascii: "o") else { return true }
-            let rest = id.dropFirst(2)
-            return rest.isEmpty || rest.first == UInt8(ascii: "-")
+            guard prefix.utf8CodeUnitCount == 2, prefix.utf8Start[0] == UInt8(ascii: "o") else { return true }
+            return id.count == 2 || id[id.startIndex + 2] == UInt8(ascii: "-")
         }
         // o200k prefixes first: "gpt-4o" and "gpt-4.1" must not fall to cl100k's "gpt-4".
         if o200kPrefixes.contains(where: matches) { return .o200kBase }
