@@ -60,11 +60,22 @@ struct PricingCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let rates = price.standard.base
-            func perMillion(_ value: Int64?) -> String { value.map { String(format: "$%.4f", Double($0) / 1e6) } ?? "-" }
+            // Rates are picodollars per token, which is micro-dollars per million tokens.
+            func perMillion(_ value: Int64?) -> String { value.map { String(format: "$%.4f/Mtok", Double($0) / 1e6) } ?? "-" }
             print("\(model) → \(price.id) (\(price.provider))")
-            print("  input \(perMillion(rates.input))/Mtok, output \(perMillion(rates.output))/Mtok, cache read \(perMillion(rates.cacheRead))/Mtok, cache write \(perMillion(rates.cacheWrite))/Mtok, 1h cache write \(perMillion(rates.cacheWrite1h))/Mtok")
+            var line = "  input \(perMillion(rates.input)), output \(perMillion(rates.output))"
+            if let input = rates.input {
+                // A cache rate the table lacks is billed by a rule (see `CostCalculator`): say so.
+                let billed = CostCalculator.cacheRates(rates, input: input, provider: price.provider)
+                func cache(_ name: String, _ listed: Int64?, _ billed: Int64) -> String {
+                    ", \(name) \(perMillion(billed))" + (listed == nil ? " (not listed; derived from input)" : "")
+                }
+                line += cache("cache read", rates.cacheRead, billed.read) + cache("cache write", rates.cacheWrite, billed.write)
+                    + cache("1h cache write", rates.cacheWrite1h, billed.write1h)
+            }
+            print(line)
             for tier in price.standard.tiers {
-                print("  above \(tier.threshold) prompt tokens: input \(perMillion(tier.rates.input ?? rates.input))/Mtok, output \(perMillion(tier.rates.output ?? rates.output))/Mtok")
+                print("  above \(tier.threshold) prompt tokens: input \(perMillion(tier.rates.input ?? rates.input)), output \(perMillion(tier.rates.output ?? rates.output))")
             }
         }
     }

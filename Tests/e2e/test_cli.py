@@ -65,6 +65,9 @@ def test_pricing_import_refreshes_the_table(tmp_path):
     assert (data / "prices.json").exists()
     code, out, _ = run("pricing", "show", "acme-large-2030-01-01", "--config", str(config))
     assert code == 0 and "acme-large" in out and "$2.0000/Mtok" in out
+    # no cache rates listed: each is shown at the rate it is billed at, marked as derived
+    assert "cache read $2.0000/Mtok (not listed; derived from input)" in out, out
+    assert "cache write $2.0000/Mtok (not listed; derived from input)" in out, out
     # the shipped table is still there underneath
     assert run("pricing", "show", "gpt-4o-2024-08-06", "--config", str(config))[0] == 0
     bad = tmp_path / "bad.json"

@@ -16,10 +16,7 @@ public enum CostCalculator {
         let rates = price.rates(promptTokens: usage.promptTokens, serviceTier: usage.serviceTier)
         guard let input = rates.input else { return nil }
         let output = rates.output ?? 0
-        let isAnthropic = price.provider == "anthropic"
-        let cacheWrite = rates.cacheWrite ?? (isAnthropic ? input * 5 / 4 : input)
-        let cacheWrite1h = rates.cacheWrite1h ?? (isAnthropic ? input * 2 : cacheWrite)
-        let cacheRead = rates.cacheRead ?? input
+        let (cacheRead, cacheWrite, cacheWrite1h) = cacheRates(rates, input: input, provider: price.provider)
 
         let audioIn = rates.inputAudio == nil ? 0 : min(usage.inputAudioTokens, usage.inputTokens)
         let reasoning = min(usage.reasoningTokens, usage.outputTokens)
@@ -34,5 +31,14 @@ public enum CostCalculator {
         cost.reasoning = reasoning * (rates.reasoning ?? output)
         cost.cacheSavings = (usage.cacheReadTokens + usage.cacheWriteTokens) * input - cost.cacheRead - cost.cacheWrite
         return cost
+    }
+
+    /// The rates cache reads, 5-minute writes and one-hour writes are billed at, with the
+    /// fallbacks above for the ones the table lacks.
+    public static func cacheRates(_ rates: Rates, input: Int64, provider: String)
+        -> (read: Int64, write: Int64, write1h: Int64) {
+        let isAnthropic = provider == "anthropic"
+        let write = rates.cacheWrite ?? (isAnthropic ? input * 5 / 4 : input)
+        return (rates.cacheRead ?? input, write, rates.cacheWrite1h ?? (isAnthropic ? input * 2 : write))
     }
 }
