@@ -173,6 +173,13 @@ def test_export_csv(daemon, seeded):
     assert by_id[seeded["llama"]["id"]]["cost_usd"] == "" and by_id[seeded["llama"]["id"]]["priced"] == "false"
     assert by_id[seeded["blocked"]["id"]]["blocked_by"] == seeded["blocked"]["blocked_by"]
     assert "call=messages" in by_id[seeded["messages"]["id"]]["tags"]
+    # times are the JSON API's: milliseconds to the microsecond, no binary noise digits
+    recent = {r["id"]: r for r in daemon.get_json("/api/usage/recent?limit=100")}
+    for row in rows:
+        for column in ("latency_ms", "ttft_ms", "overhead_ms"):
+            if row[column]:
+                assert len(row[column].partition(".")[2]) <= 3, (column, row[column])
+                assert float(row[column]) == recent[row["id"]][column], (column, row[column])
 
 
 # ============================================================ metrics

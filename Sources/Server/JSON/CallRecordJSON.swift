@@ -109,8 +109,8 @@ enum CallRecordJSON {
             String(record.statusCode), record.outcome.rawValue, record.blockedBy ?? "", String(usage.inputTokens),
             String(usage.outputTokens), String(usage.cacheReadTokens), String(usage.cacheWriteTokens),
             String(usage.reasoningTokens), record.costUSD.map { JSONText.format($0) } ?? "",
-            record.priced ? "true" : "false", JSONText.format(record.latencyMs),
-            record.ttftMs.map { JSONText.format($0) } ?? "", JSONText.format(record.overheadMs),
+            record.priced ? "true" : "false", JSONText.formatMs(record.latencyMs),
+            record.ttftMs.map(JSONText.formatMs) ?? "", JSONText.formatMs(record.overheadMs),
             String(record.attempts), record.policyVersion,
         ]
         return fields.map(csvEscape).joined(separator: ",") + "\r\n"

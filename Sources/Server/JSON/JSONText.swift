@@ -58,7 +58,17 @@ struct JSONText {
 
     /// Milliseconds rounded to microseconds, enough for latency and never noisy.
     mutating func ms(_ value: Double?) {
-        double(value.map { ($0 * 1000).rounded() / 1000 })
+        double(value.map(Self.microsecondPrecision))
+    }
+
+    /// Milliseconds to the microsecond: what the clocks measure, without binary noise digits.
+    static func microsecondPrecision(_ ms: Double) -> Double {
+        (ms * 1000).rounded() / 1000
+    }
+
+    /// A duration in milliseconds as `ms` writes it, for CSV.
+    static func formatMs(_ ms: Double) -> String {
+        format(microsecondPrecision(ms))
     }
 
     mutating func raw(_ json: String) { valuePrefix(); text += json }
