@@ -24,20 +24,9 @@ public struct EncodingSelection: Sendable, Equatable {
         var id = model[...]
         // Routed ids ("openai/gpt-4o") and fine-tunes ("ft:gpt-4o-mini:org::id") name the base model.
         if let slash = id.lastIndex(of: UInt8(ascii: "/")) { id = id[id.index(after: slash)...] }
-        if startsWith(id, "ft:") { id = id.dropFirst(3) }
+        if id.hasASCIIPrefixIgnoringCase("ft:") { id = id.dropFirst(3) }
         if let encoding = own(id) { return EncodingSelection(encoding: encoding, isModelsOwn: true) }
         return EncodingSelection(encoding: .o200kBase, isModelsOwn: false)
-    }
-
-    /// Whether `id` starts with the lower-case `prefix`, ignoring the case of ASCII letters in `id`.
-    private static func startsWith(_ id: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard id.count >= count else { return false }
-        let start = prefix.utf8Start
-        for offset in 0..<count where id[id.startIndex + offset].asciiLowercased != start[offset] {
-            return false
-        }
-        return true
     }
 
     private static let o200kPrefixes: [StaticString] = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-oss",
@@ -47,7 +36,7 @@ public struct EncodingSelection: Sendable, Equatable {
 
     private static func own(_ id: Slice<UnsafeBufferPointer<UInt8>>) -> TokenEncoding? {
         func matches(_ prefix: StaticString) -> Bool {
-            guard startsWith(id, prefix) else { return false }
+            guard id.hasASCIIPrefixIgnoringCase(prefix) else { return false }
             // o-series ids are short ("o1", "o3-mini"): require the end or a dash after the prefix.
             guard prefix.utf8CodeUnitCount == 2, prefix.utf8Start[0] == UInt8(ascii: "o") else { return true }
             return id.count == 2 || id[id.startIndex + 2] == UInt8(ascii: "-")

@@ -115,7 +115,7 @@ public enum RepeatedInstructions {
     }
 
     /// The comparison form of a sentence (lowercased, single spaces, no end punctuation), or
-    /// nil when it is too short to judge.
+    /// nil when it is too short to judge: `writeKey` on its own, for tests.
     static func key(for sentence: String) -> String? {
         var sentence = sentence
         return sentence.withUTF8 { utf8 -> String? in

@@ -38,4 +38,11 @@ extension Collection<UInt8> {
             zip(self, expected).allSatisfy { $0.asciiLowercased == $1 }
         }
     }
+
+    /// Whether these bytes start with `lower` (lower-case ASCII) in any ASCII case.
+    @inlinable public func hasASCIIPrefixIgnoringCase(_ lower: StaticString) -> Bool {
+        count >= lower.utf8CodeUnitCount && lower.withUTF8Buffer { expected in
+            zip(self, expected).allSatisfy { $0.asciiLowercased == $1 }
+        }
+    }
 }
