@@ -87,4 +87,7 @@ def test_top_exits_when_the_daemon_goes_away(fake, tmp_path):
 
 def test_top_without_a_daemon_says_so(tmp_path):
     result = subprocess.run([TOKENLENS_BIN, "top", "--port", "1"], capture_output=True, text=True, timeout=20)
-    assert result.returncode == 1 and "no daemon answers" in result.stderr
+    assert result.returncode == 1
+    # the same words as `tokenlens status`, not NIO's error text
+    assert result.stderr == ("tokenlens top: TokenLens is not running on http://127.0.0.1:1 (connection refused); "
+                             "start one with `tokenlens daemon`\n"), result.stderr

@@ -23,21 +23,23 @@ struct TopCommand: AsyncCommand {
     var refresh: Int = 250
 
     func runAsync() async throws {
-        let base = "http://\(host):\(port)"
+        let daemon = DaemonClient(host: host, port: port, timeoutSeconds: 3)
+        let base = daemon.baseURL
         let shared = TopShared()
         do {
-            let recent = try await Self.fetchRecent(base: base)
+            let recent = try await Self.fetchRecent(from: daemon)
             shared.model.withLock { state in for call in recent.reversed() { state.add(call) } }
+        } catch let error as DaemonClient.Unreachable {
+            FileHandle.standardError.write(Data("tokenlens top: \(error); start one with `tokenlens daemon`\n".utf8))
+            throw ExitCode(1)
         } catch {
-            FileHandle.standardError.write(Data("tokenlens top: no daemon answers at \(base) (\(error)); start one with `tokenlens daemon`\n".utf8))
+            FileHandle.standardError.write(Data("tokenlens top: \(error)\n".utf8))
             throw ExitCode(1)
         }
 
         let terminal = Terminal()
         terminal.enterRawMode()
         defer { terminal.restore() }
-        let host = self.host
-        let port = self.port
         let refresh = self.refresh
 
         let outcome: TopEnd = await withTaskGroup(of: TopEnd.self) { group in
@@ -45,7 +47,7 @@ struct TopCommand: AsyncCommand {
                 var logger = Logger(label: "tokenlens.top")
                 logger.logLevel = .critical
                 do {
-                    try await WebSocketClient.connect(url: "ws://\(host):\(port)/api/live", logger: logger) { inbound, _, _ in
+                    try await WebSocketClient.connect(url: "ws" + base.dropFirst("http".count) + "/api/live", logger: logger) { inbound, _, _ in
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case .text(let text) = message, let call = TopModel.call(fromEvent: text) else { continue }
                             shared.model.withLock { $0.add(call) }
@@ -98,13 +100,8 @@ struct TopCommand: AsyncCommand {
 
     enum TopEnd: Sendable { case quit, daemonGone }
 
-    static func fetchRecent(base: String) async throws -> [TopModel.Call] {
-        var request = HTTPClientRequest(url: base + "/api/usage/recent?limit=200")
-        request.method = .GET
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(3))
-        guard response.status == .ok else { throw ValidationError("\(base) answered \(response.status.code)") }
-        let body = try await response.body.collect(upTo: 32 << 20)
-        let json = try body.withUnsafeReadableBytes { try JSONReader.parse($0) }
+    static func fetchRecent(from daemon: DaemonClient) async throws -> [TopModel.Call] {
+        let json = try await daemon.json("/api/usage/recent?limit=200")
         return (json.arrayValue ?? []).compactMap(TopModel.Call.init(fromRecord:))
     }
 }
