@@ -129,3 +129,32 @@ def test_taken_port_ends_the_daemon_with_a_clear_error(fake, tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}: the address is already in use" in err, err
     assert "--port" in err
     assert b"TOKENLENS_READY" not in proc.stdout
+
+
+def ipv6_loopback_available() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback_available(), reason="this machine has no IPv6 loopback")
+def test_daemon_on_ipv6_loopback_announces_a_valid_url(fake, tmp_path):
+    """The ready line and the log give a URL a client can use: an IPv6 host in brackets."""
+    d = Daemon(tmp_path / "v6", providers(fake))
+    proc = subprocess.Popen([TOKENLENS_BIN, "daemon", "--config", str(d.config), "--host", "::1", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        line = proc.stdout.readline().decode().strip()
+        assert line.startswith("TOKENLENS_READY http://[::1]:"), line
+        url = line.split(" ", 1)[1]
+        with socket.create_connection(("::1", int(url.rsplit(":", 1)[1])), timeout=5) as conn:
+            conn.sendall(b"GET /api/status HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n")
+            assert conn.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert "listening on http://[::1]:" in err.decode()

@@ -136,9 +136,10 @@ public struct Daemon {
             RetentionService(store: store, snapshots: snapshots, logger: logger),
         ]
         let app = server.makeApplication(host: host, port: port, extraServices: background) { bound in
-            logger.notice("TokenLens \(Self.version) listening on http://\(host):\(bound) (policy \(snapshot.version), data \(home))")
+            let url = "http://\(LoopbackAddress.urlHost(host)):\(bound)"
+            logger.notice("TokenLens \(Self.version) listening on \(url) (policy \(snapshot.version), data \(home))")
             // A machine-readable line for scripts and tests that start the daemon on port 0.
-            FileHandle.standardOutput.write(Data("TOKENLENS_READY http://\(host):\(bound)\n".utf8))
+            FileHandle.standardOutput.write(Data("TOKENLENS_READY \(url)\n".utf8))
         }
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
