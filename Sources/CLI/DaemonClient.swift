@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Providers
+import Server
 
 /// Talks to a running daemon's API on loopback, for `status`, `report` and `report --send`.
 /// `Authorization: Bearer $TOKENLENS_ADMIN_TOKEN` is sent with changes when the variable is
@@ -19,7 +20,7 @@ struct DaemonClient {
     var port: Int
     var timeoutSeconds: Int64 = 30
 
-    var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    var baseURL: String { "http://\(URLHost.bracketed(host)):\(port)" }
 
     func get(_ path: String) async throws -> (status: Int, body: [UInt8]) {
         try await send("GET", path)

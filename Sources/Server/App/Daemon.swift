@@ -136,7 +136,7 @@ public struct Daemon {
             RetentionService(store: store, snapshots: snapshots, logger: logger),
         ]
         let app = server.makeApplication(host: host, port: port, extraServices: background) { bound in
-            let url = "http://\(LoopbackAddress.urlHost(host)):\(bound)"
+            let url = "http://\(URLHost.bracketed(host)):\(bound)"
             logger.notice("TokenLens \(Self.version) listening on \(url) (policy \(snapshot.version), data \(home))")
             // A machine-readable line for scripts and tests that start the daemon on port 0.
             FileHandle.standardOutput.write(Data("TOKENLENS_READY \(url)\n".utf8))

@@ -11,13 +11,8 @@ final class LoopbackAddress: Sendable {
         switch boundHost.lowercased() {
         case "0.0.0.0", "localhost", "127.0.0.1", "": host = "127.0.0.1"
         case "::", "::1", "[::1]", "[::]": host = "[::1]"
-        default: host = Self.urlHost(boundHost)
+        default: host = URLHost.bracketed(boundHost)
         }
-    }
-
-    /// A host as it is written in a URL: an IPv6 address in brackets.
-    static func urlHost(_ host: String) -> String {
-        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     func bound(to port: Int) {
