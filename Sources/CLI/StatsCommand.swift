@@ -116,13 +116,14 @@ struct UsageStats {
 
     var text: String {
         var lines = ["TokenLens stats: last \(window.days) days (\(window.dayLabels.first ?? "") to \(window.dayLabels.last ?? ""), UTC)"]
-        lines.append("  calls        \(totals.calls) (\(totals.errors) errors, \(String(format: "%.2f", errorRatePercent))%; \(totals.blocked) blocked)")
-        lines.append("  cost         \(String(format: "$%.6f", costUSD))" + (totals.unpricedCalls > 0 ? " (\(totals.unpricedCalls) unpriced calls not included)" : ""))
+        lines.append("  calls        \(totals.calls) (\(NumberText.counted(Int(totals.errors), "error")), \(String(format: "%.2f", errorRatePercent))%; \(totals.blocked) blocked)")
+        lines.append("  cost         \(String(format: "$%.6f", costUSD))"
+                     + (totals.unpricedCalls > 0 ? " (\(NumberText.counted(Int(totals.unpricedCalls), "unpriced call")) not included)" : ""))
         lines.append("  tokens       input \(totals.inputTokens) · output \(totals.outputTokens) · cache read \(totals.cacheReadTokens) · cache write \(totals.cacheWriteTokens) · reasoning \(totals.reasoningTokens)")
         lines.append("  cache hits   \(String(format: "%.1f", totals.cacheHitRate * 100))% of prompt tokens")
         lines.append("  retry loops  \(retryLoops.count)")
         for source in sources.prefix(5) {
-            lines.append("  \(source.source): \(source.totals.calls) calls, \(String(format: "$%.6f", Picodollars.usd(source.totals.costPico))), \(source.totals.errors) errors")
+            lines.append("  \(source.source): \(NumberText.counted(Int(source.totals.calls), "call")), \(String(format: "$%.6f", Picodollars.usd(source.totals.costPico))), \(NumberText.counted(Int(source.totals.errors), "error"))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

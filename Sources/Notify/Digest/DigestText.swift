@@ -16,7 +16,7 @@ public enum DigestText {
             spendLine += "  (\(change >= 0 ? "+" : "")\(String(format: "%.1f", change))% vs the \(int(digest["days"])) days before: \(money(spend?["previous_cost_usd"])))"
         }
         lines.append(spendLine)
-        lines.append("Calls        \(NumberText.grouped(int(spend?["calls"]))) (\(int(spend?["errors"])) errors, \(int(spend?["blocked"])) blocked, \(int(spend?["unpriced_calls"])) unpriced)")
+        lines.append("Calls        \(NumberText.grouped(int(spend?["calls"]))) (\(NumberText.counted(int(spend?["errors"]), "error")), \(int(spend?["blocked"])) blocked, \(int(spend?["unpriced_calls"])) unpriced)")
         lines.append("Tokens       in \(short(spend?["input_tokens"])) · out \(short(spend?["output_tokens"])) · cache read \(short(spend?["cache_read_tokens"])) · cache write \(short(spend?["cache_write_tokens"])) · reasoning \(short(spend?["reasoning_tokens"]))")
         lines.append("Cache        hit rate \(String(format: "%.1f", (spend?["cache_hit_rate"]?.doubleValue ?? 0) * 100))%, saved \(money(spend?["savings_usd"]))")
         lines.append("")
@@ -43,7 +43,7 @@ public enum DigestText {
             lines.append("Waste        no analysed calls")
         }
         let loops = digest["retry_loops"]
-        lines.append("Retry loops  \(int(loops?["count"]))\(int(loops?["count"]) > 0 ? " (\(int(loops?["calls"])) calls)" : "")")
+        lines.append("Retry loops  \(int(loops?["count"]))\(int(loops?["count"]) > 0 ? " (\(NumberText.counted(int(loops?["calls"]), "call")))" : "")")
         let budget = digest["budget"]
         var budgetLine = "Budget       \(budget?["month"]?.stringValue ?? "") (\(budget?["timezone"]?.stringValue ?? "UTC")): \(money(budget?["month_to_date_usd"])) so far, ~\(money(budget?["projected_month_usd"])) projected"
         if let limit = budget?["monthly_limit_usd"], !limit.isNull {
@@ -65,7 +65,7 @@ public enum DigestText {
         let fitted = name.count > width ? String(name.prefix(width - 1)) + "…" : name
         let padded = fitted + String(repeating: " ", count: width - fitted.count)
         let share = item["share_pct"]?.doubleValue.map { String(format: "%5.1f%%", $0) } ?? "     -"
-        return "  \(padded) \(money(item["cost_usd"]).leftPadded(10))  \(share)  \(NumberText.grouped(int(item["calls"]))) calls"
+        return "  \(padded) \(money(item["cost_usd"]).leftPadded(10))  \(share)  \(NumberText.counted(int(item["calls"]), "call"))"
     }
 
     static func int(_ value: JSONValue?) -> Int { Int(value?.intValue ?? 0) }

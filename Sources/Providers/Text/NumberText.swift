@@ -11,4 +11,10 @@ public enum NumberText {
         }
         return (value < 0 ? "-" : "") + out
     }
+
+    /// `1, "error"` → `"1 error"`, `3, "error"` → `"3 errors"`; the count grouped. Nouns here
+    /// take an `s`; pass `plural` for the ones that do not.
+    public static func counted(_ value: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(grouped(value)) \(value == 1 ? noun : plural ?? noun + "s")"
+    }
 }
