@@ -5,7 +5,7 @@ import NIOHTTP1
 import Providers
 import Server
 
-/// Talks to a running daemon's API on loopback, for `status`, `report` and `report --send`.
+/// Talks to a running daemon's API on loopback, for `status`, `top`, `report` and `report --send`.
 /// `Authorization: Bearer $TOKENLENS_ADMIN_TOKEN` is sent with changes when the variable is
 /// set (needed when the daemon has `[server] admin_token`).
 struct DaemonClient {
