@@ -13,7 +13,9 @@ struct RepeatedInstructionsTests {
         var repeats: [RepeatedInstructions.Repeat] = []
         for (index, segment) in content.segments.enumerated() where RepeatedInstructions.isInstruction(segment) {
             let utf8 = Array(segment.text.utf8)
-            for range in SentenceSplitter.sentences(in: segment.text) {
+            var ranges: [Range<Int>] = []
+            utf8.withUnsafeBufferPointer { SentenceSplitter.forEachSentence(in: $0) { ranges.append($0) } }
+            for range in ranges {
                 let sentence = String(decoding: utf8[range], as: UTF8.self)
                 guard let key = RepeatedInstructions.key(for: sentence) else { continue }
                 if !seen.insert(key).inserted {

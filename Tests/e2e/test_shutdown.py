@@ -152,7 +152,10 @@ def test_daemon_on_ipv6_loopback_announces_a_valid_url(fake, tmp_path):
         url = line.split(" ", 1)[1]
         with socket.create_connection(("::1", int(url.rsplit(":", 1)[1])), timeout=5) as conn:
             conn.sendall(b"GET /api/status HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n")
-            assert conn.recv(64).startswith(b"HTTP/1.1 200")
+            answer = b""
+            while len(answer) < 12 and (chunk := conn.recv(64)):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200"), answer
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)

@@ -88,11 +88,10 @@ public enum RepeatedInstructions {
                 used = end
                 return false
             }
+            if first.hash == hash, sameForm(first.form, form) { return true }
             let earlier = later[hash]
-            if first.hash == hash && sameForm(first.form, form) || earlier.map({ sameForm($0, form) }) == true
-                || collided.contains(where: { $0.hash == hash && sameForm($0.form, form) }) {
-                return true
-            }
+            if let earlier, sameForm(earlier, form) { return true }
+            if collided.contains(where: { $0.hash == hash && sameForm($0.form, form) }) { return true }
             if first.hash == hash || earlier != nil {
                 collided.append((hash, form))
             } else {

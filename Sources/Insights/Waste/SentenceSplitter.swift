@@ -2,14 +2,6 @@
 /// `?` (or their CJK forms) before whitespace, or at a line break. List markers and heading
 /// marks are dropped, and fenced code blocks are skipped, since code repeats lines legitimately.
 public enum SentenceSplitter {
-    /// UTF-8 byte ranges of the sentences in `text`, trimmed of surrounding whitespace.
-    public static func sentences(in text: String) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        var text = text
-        text.withUTF8 { bytes in forEachSentence(in: bytes) { result.append($0) } }
-        return result
-    }
-
     /// Calls `body` with the byte range of each sentence in `bytes`, in order.
     public static func forEachSentence(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         var inFence = false

@@ -27,7 +27,7 @@ public struct Daemon {
                 diagnostics.map(\.formatted).joined(separator: "\n")
                     + "\nthe daemon did not start: fix the errors above (run `tokenlens check` to see them again)"
             case .storage(let message): message
-            case .cannotListen(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"
+            case .cannotListen(let host, let port, let reason): "cannot listen on \(URLHost.bracketed(host)):\(port): \(reason)"
             }
         }
     }
